@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/armtrace demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test: lint
+	$(BIN)/pytest
+
+# Scores on the development set and on the held-out test split (never tuned on).
+DEVSET := src/armtrace/reports/devset
+eval: $(STAMP)
+	@for split in dev test; do \
+	  $(BIN)/armtrace extract $(DEVSET)/$$split/*.txt > /tmp/armtrace-$$split.pred.jsonl && \
+	  $(BIN)/armtrace eval $(DEVSET)/$$split.gold.jsonl /tmp/armtrace-$$split.pred.jsonl; \
+	done
+
+bench: $(STAMP)
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf $(VENV) armtrace-demo.db* .pytest_cache .ruff_cache

@@ -1,0 +1,153 @@
+"""Commands for reports: init, ingest, extract, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from armtrace.cli.common import DbOption, console, out, store_for
+from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, score
+from armtrace.reports.ingest import IngestResult, ingest_items
+from armtrace.reports.pipeline import default_pipeline, extract
+from armtrace.reports.readers import ReadError, iter_files, read_file, read_paths
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(ingest)
+    app.command("extract")(extract_cmd)
+    app.command("eval")(eval_cmd)
+
+
+def init(db: DbOption = None) -> None:
+    """Create the database (or bring its schema up to date)."""
+    store = store_for(db)
+    console.print(f"database ready: {store.url}")
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .jsonl)")],
+    db: DbOption = None,
+) -> None:
+    """Read reports, extract incidents and store them with their provenance."""
+    store = store_for(db)
+    files = list(iter_files(paths))
+    result = run_ingest(store, files)
+    report_result(result)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def run_ingest(store, files: list) -> IngestResult:  # type: ignore[no-untyped-def]
+    def items():  # type: ignore[no-untyped-def]
+        for f in files:
+            yield from ([f] if isinstance(f, ReadError) else read_file(f))
+            progress.advance(task)
+
+    with Progress(
+        TextColumn("[bold]ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        return ingest_items(store, items())
+
+
+def report_result(result: IngestResult) -> None:
+    console.print(
+        f"{result.added} reports added ({result.incidents} incidents), "
+        f"{result.skipped} already present, {len(result.errors)} failed"
+    )
+    for error in result.errors:
+        console.print(f"[red]error:[/] {error}", highlight=False)
+
+
+def extract_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Report files (.txt .md .html .jsonl)")],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD for reports that carry none")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl",
+) -> None:
+    """Extract incidents without a database: one JSON line per report on stdout."""
+    if fmt != "jsonl":
+        console.print(f"[red]error:[/] unknown format {fmt!r}; only jsonl")
+        raise typer.Exit(2)
+    default_date = _date_option(published)
+    nlp = default_pipeline()
+    failed = False
+    for item in read_paths(files):
+        if isinstance(item, ReadError):
+            console.print(f"[red]error:[/] {item}", highlight=False)
+            failed = True
+            continue
+        item.published = item.published or default_date
+        incidents = [i for i in extract(item, nlp) if i.modality == "asserted"]
+        line = {
+            "id": item.key,
+            "published": item.published.isoformat() if item.published else None,
+            "incidents": [i.to_dict() for i in incidents],
+        }
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _date_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] --published {value!r} is not YYYY-MM-DD")
+        raise typer.Exit(2) from exc
+
+
+def eval_cmd(
+    gold: Annotated[Path, typer.Argument(help="Gold annotations (JSONL, extract shape)")],
+    pred: Annotated[Path, typer.Argument(help="Predictions (JSONL from `armtrace extract`)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
+) -> None:
+    """Precision, recall and F1 per kind of fact, at fine and coarse category level."""
+    try:
+        scores = score(load_jsonl(gold), load_jsonl(pred))
+    except (OSError, ValueError, KeyError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        out.print_json(
+            data={
+                f"{k}/{lv}": {
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                }
+                for (k, lv), s in scores.items()
+            }
+        )
+        return
+    table = Table(title=f"{gold.name} vs {pred.name}")
+    table.add_column("fact")
+    for level in LEVELS:
+        for col in ("P", "R", "F1"):
+            table.add_column(f"{level} {col}", justify="right")
+    for kind in (*KINDS, "all"):
+        cells = []
+        for level in LEVELS:
+            s = scores[(kind, level)]
+            cells += [f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}"]
+        table.add_row(kind, *cells)
+    out.print(table)

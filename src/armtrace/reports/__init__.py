@@ -1,0 +1,1 @@
+"""Reports: readers per format, the extraction pipeline, and ingestion into the store."""

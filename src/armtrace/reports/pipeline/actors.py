@@ -1,0 +1,104 @@
+"""Actors: named organisations from the reference list ("AQIM", "Ansar Dine"), state forces named by
+demonym ("Egyptian border guards", "the Malian army") and unnamed ones ("smugglers", "Tuareg rebels")."""
+
+from __future__ import annotations
+
+from armtrace.reference.actors import ActorIndex, load_actors
+from armtrace.reference.places import load_gazetteer
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from armtrace.reports.pipeline.analysis import analysis
+from armtrace.reports.pipeline.mentions import ActorMention
+
+
+@Language.factory("armtrace_actors")
+def make_actors(nlp: Language, name: str) -> ActorFinder:
+    return ActorFinder()
+
+
+class ActorFinder:
+    def __init__(self, actors: ActorIndex | None = None) -> None:
+        self.actors = actors or load_actors()
+        self.gazetteer = load_gazetteer()
+        self.max_words = min(self.actors.max_words, 8)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = analysis(doc)
+        text, idx = found.text, found.idx
+        forces = {start: (end, label) for start, end, label in self._force_cues(found.cues)}
+        generic = {start: end for start, end, _ in found.cues.get("generic_actors", [])}
+        mentions: list[ActorMention] = []
+        i, n = 0, len(text)
+        while i < n:
+            mention = self._named(doc, found.idx, text, i) if text[i][:1].isupper() else None
+            if mention is None:
+                mention = self._state_force(doc, text, idx, i, forces)
+            if mention is None and i in generic:
+                end = generic[i]
+                mention = ActorMention(
+                    i,
+                    end,
+                    idx[i],
+                    _end_char(text, idx, end),
+                    doc.text[idx[i] : _end_char(text, idx, end)],
+                    None,
+                    "armed_group",
+                    None,
+                )
+            if mention is None:
+                i += 1
+                continue
+            mentions.append(mention)
+            i = mention.end
+        found.actors = mentions
+        return doc
+
+    @staticmethod
+    def _force_cues(cues: dict) -> list[tuple[int, int, str]]:
+        return [c for label, items in cues.items() if label.startswith("force:") for c in items]
+
+    def _named(self, doc: Doc, idx: list[int], text: list[str], i: int) -> ActorMention | None:
+        for size in range(min(self.max_words, len(text) - i), 0, -1):
+            end = i + size
+            end_char = _end_char(text, idx, end)
+            actor = self.actors.lookup(doc.text[idx[i] : end_char])
+            if actor is not None:
+                return ActorMention(
+                    i, end, idx[i], end_char, actor.name, actor.id, actor.kind, actor.country
+                )
+        return None
+
+    def _state_force(
+        self, doc: Doc, text: list[str], idx: list[int], i: int, forces: dict[int, tuple[int, str]]
+    ) -> ActorMention | None:
+        """'Egyptian border guards': a demonym (or a country's name) followed by a force noun."""
+        if not text[i][:1].isupper():
+            return None
+        iso2 = self.gazetteer.demonym(text[i])
+        nxt = i + 1
+        if iso2 is None:
+            places = self.gazetteer.lookup(text[i])
+            if places and places[0].kind == "country":
+                iso2 = places[0].country
+                if nxt < len(text) and text[nxt] in {"'s", "’s"}:
+                    nxt += 1
+        if iso2 is None or nxt not in forces:
+            return None
+        end, label = forces[nxt]
+        end_char = _end_char(text, idx, end)
+        return ActorMention(
+            i,
+            end,
+            idx[i],
+            end_char,
+            doc.text[idx[i] : end_char],
+            None,
+            "state_force",
+            iso2,
+            role_hint=label.split(":", 1)[1],
+        )
+
+
+def _end_char(text: list[str], idx: list[int], end: int) -> int:
+    return idx[end - 1] + len(text[end - 1])

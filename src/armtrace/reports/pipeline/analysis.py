@@ -1,0 +1,41 @@
+"""Per-document state shared by the components, and the tokenisation that phrase lists use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import spacy
+from spacy.tokens import Doc
+
+from armtrace.reports.pipeline.mentions import Analysis
+
+if not Doc.has_extension("armtrace"):
+    Doc.set_extension("armtrace", default=None)
+
+
+def analysis(doc: Doc) -> Analysis:
+    """The document's findings so far, created on first use by whichever component runs first."""
+    found = doc._.armtrace
+    if found is None:
+        found = Analysis(
+            lower=[t.lower_ for t in doc],
+            text=[t.text for t in doc],
+            idx=[t.idx for t in doc],
+            sent_starts=[s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0],
+        )
+        doc._.armtrace = found
+    return found
+
+
+@cache
+def _tokenizer() -> spacy.language.Language:
+    return spacy.blank("en")
+
+
+def tokenizer_words(lower: bool) -> Callable[[str], list[str]]:
+    """Split a phrase exactly as the pipeline splits text, so phrases and text compare token by token."""
+    nlp = _tokenizer()
+    if lower:
+        return lambda phrase: [t.lower_ for t in nlp.make_doc(phrase)]
+    return lambda phrase: [t.text for t in nlp.make_doc(phrase)]

@@ -1,0 +1,104 @@
+"""Cue words (triggers, hedges, negations, direction cues…) from reports/data/cues.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from armtrace.reports.pipeline.analysis import analysis, tokenizer_words
+from armtrace.reports.pipeline.lexicon import Lexicon
+
+# cue kinds whose entries are plain lists in cues.yaml
+_LIST_KINDS = (
+    "policy",
+    "hedges",
+    "negations",
+    "hypotheticals",
+    "historical",
+    "origin",
+    "destination",
+    "via",
+    "location",
+    "border",
+    "origin_nouns",
+    "generic_actors",
+    "vague_quantities",
+    "approximators",
+)
+
+
+@dataclass(frozen=True)
+class CueBook:
+    raw: dict
+    lexicon: Lexicon[frozenset[str]]
+
+    @property
+    def type_priority(self) -> list[str]:
+        return list(self.raw["type_priority"])
+
+    @property
+    def cue_window(self) -> int:
+        return int(self.raw["cue_window"])
+
+    @property
+    def number_words(self) -> dict[str, int]:
+        return dict(self.raw["number_words"])
+
+    @property
+    def scale_words(self) -> dict[str, int]:
+        return dict(self.raw["scale_words"])
+
+
+def _labelled_phrases(raw: dict) -> dict[str, set[str]]:
+    phrases: dict[str, set[str]] = {}
+
+    def put(phrase: str, label: str) -> None:
+        phrases.setdefault(str(phrase).lower(), set()).add(label)
+
+    for event_type, words in raw["triggers"].items():
+        for word in words:
+            put(word, f"trigger:{event_type}")
+    for kind in _LIST_KINDS:
+        for word in raw.get(kind, []):
+            put(word, kind)
+    for role, words in raw["force_nouns"].items():
+        for word in words:
+            put(word, f"force:{role}")
+    return phrases
+
+
+@cache
+def load_cues() -> CueBook:
+    raw = yaml.safe_load(
+        resources.files("armtrace.reports").joinpath("data/cues.yaml").read_text(encoding="utf-8")
+    )
+    lexicon: Lexicon[frozenset[str]] = Lexicon(tokenizer_words(lower=True))
+    # One lexicon for every kind: a phrase listed under several kinds carries all their labels, and the
+    # longest phrase wins ("fear that" is hypothetical, "fear" alone a hedge).
+    for phrase, labels in _labelled_phrases(raw).items():
+        lexicon.add(phrase, frozenset(labels))
+    return CueBook(raw, lexicon)
+
+
+@Language.factory("armtrace_cues")
+def make_cues(nlp: Language, name: str) -> CueFinder:
+    return CueFinder()
+
+
+class CueFinder:
+    """Marks cue phrases: doc._.armtrace.cues[label] = [(start, end, text), …]."""
+
+    def __init__(self) -> None:
+        self.book = load_cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = analysis(doc)
+        for start, end, labels in self.book.lexicon.find(found.lower):
+            for label in labels:
+                found.cues.setdefault(label, []).append((start, end, label))
+        return doc

@@ -1,0 +1,444 @@
+"""Events: sentences with an event trigger become incidents; the mentions found by the components
+before it fill their fields, each with the span that states it.
+
+Rules, in the order they apply:
+- a sentence's type is its highest-priority trigger (cues.yaml `type_priority`);
+- policy sentences (embargo, resolution…) and sentences without any weapon are not incidents;
+- negation, hypothesis and history set the modality; only asserted incidents reach exports and flows;
+- places take a role from the cue before them (from → origin, into → destination, via → via,
+  in/near → location), lists inherit the role of their first member;
+- a sentence with no trigger adds its weapons to the incident of the sentence before it;
+- a sentence of the same type and place as the incident before it adds to that incident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from armtrace.reference.places import Place
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from armtrace.reports.extraction import (
+    Claim,
+    Evidence,
+    ExtractedActor,
+    ExtractedIncident,
+    ExtractedWeapon,
+)
+from armtrace.reports.pipeline.analysis import analysis
+from armtrace.reports.pipeline.cues import load_cues
+from armtrace.reports.pipeline.mentions import (
+    ActorMention,
+    Analysis,
+    DateMention,
+    PlaceMention,
+    WeaponMention,
+)
+
+if not Doc.has_extension("incidents"):
+    Doc.set_extension("incidents", default=None)
+
+_LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
+_ROLE_KINDS = ("origin", "destination", "via", "location", "border")
+_WEAK_TYPES = {"stockpile", "sighting"}
+_PRECISION = {"country": "country", "region": "region", "town": "town"}
+HISTORY_YEARS = 5  # a dated claim this many years before publication is background, not news
+
+
+@dataclass
+class _Draft:
+    """An incident being assembled from one or more consecutive sentences."""
+
+    type: str
+    sentences: list[tuple[int, int]]
+    modality: str
+    weapons: list[WeaponMention] = field(default_factory=list)
+    roles: dict[str, list[PlaceMention]] = field(default_factory=dict)
+    actors: list[tuple[ActorMention, str]] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    hedges: list[tuple[int, int]] = field(default_factory=list)
+    triggers: list[tuple[int, int]] = field(default_factory=list)
+    suppliers: list[PlaceMention] = field(default_factory=list)
+
+    def location_country(self) -> str | None:
+        places = self.roles.get("location", [])
+        return places[0].place.country if places else None
+
+
+@Language.factory("armtrace_events")
+def make_events(nlp: Language, name: str) -> EventBuilder:
+    return EventBuilder()
+
+
+class EventBuilder:
+    def __init__(self) -> None:
+        self.book = load_cues()
+        self.priority = self.book.type_priority
+        self.window = self.book.cue_window
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = analysis(doc)
+        published: date | None = doc._.published
+        drafts: list[_Draft] = []
+        for sent in doc.sents:
+            self._sentence(found, sent.start, sent.end, published, drafts)
+        doc._.incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
+        return doc
+
+    # --- sentences ------------------------------------------------------------------------------
+    def _sentence(
+        self, found: Analysis, s: int, e: int, published: date | None, drafts: list[_Draft]
+    ) -> None:
+        cues = {label: [c for c in items if s <= c[0] < e] for label, items in found.cues.items()}
+        cues = {label: items for label, items in cues.items() if items}
+        weapons = [w for w in found.weapons if s <= w.start < e]
+        types = [label.split(":", 1)[1] for label in cues if label.startswith("trigger:")]
+        event_type = min(types, key=self.priority.index) if types else None
+        if event_type == "looting_event":
+            event_type = "looting"
+        if "policy" in cues and event_type not in {"seizure", "use", "looting"}:
+            return
+        dates = [d for d in found.dates if s <= d.start < e]
+        modality = self._modality(cues, dates, published)
+        previous = drafts[-1] if drafts else None
+        adjacent = previous is not None and previous.sentences[-1][1] == s
+        if event_type is None or (
+            event_type in _WEAK_TYPES
+            and adjacent
+            and previous.type not in _WEAK_TYPES
+            and not _has_quantity(weapons)
+        ):
+            if adjacent and modality == previous.modality and weapons:
+                self._extend(previous, found, s, e, weapons, cues, dates, attach_places=False)
+            return
+        if not weapons and not adjacent:
+            return
+        draft = _Draft(event_type, [(s, e)], modality)
+        draft.triggers = [
+            (c[0], c[1])
+            for label, items in cues.items()
+            if label == f"trigger:{event_type}"
+            for c in items
+        ]
+        self._extend(draft, found, s, e, weapons, cues, dates, attach_places=True)
+        if adjacent and self._same_event(previous, draft):
+            self._merge(previous, draft)
+        else:
+            drafts.append(draft)
+
+    def _modality(self, cues: dict, dates: list[DateMention], published: date | None) -> str:
+        if "negations" in cues:
+            return "negated"
+        if "hypotheticals" in cues:
+            return "hypothetical"
+        if "historical" in cues:
+            return "historical"
+        if published and dates and all(d.day.year < published.year - HISTORY_YEARS for d in dates):
+            return "historical"
+        return "asserted"
+
+    def _extend(
+        self,
+        draft: _Draft,
+        found: Analysis,
+        s: int,
+        e: int,
+        weapons: list[WeaponMention],
+        cues: dict,
+        dates: list[DateMention],
+        attach_places: bool,
+    ) -> None:
+        draft.weapons.extend(weapons)
+        draft.hedges.extend((c[0], c[1]) for c in cues.get("hedges", []))
+        draft.dates.extend(d for d in dates if d.day.year >= 1990)
+        draft.actors.extend((a, "") for a in found.actors if s <= a.start < e)
+        if not attach_places:
+            if draft.sentences[-1][1] == s:
+                draft.sentences.append((s, e))
+            return
+        places = [p for p in found.places if s <= p.start < e]
+        for place, role in self._roles(found, places, weapons, cues):
+            draft.roles.setdefault(role, []).append(place)
+        if draft.type == "transfer":
+            first_trigger = min((t[0] for t in draft.triggers), default=e)
+            draft.suppliers = [
+                p
+                for p in draft.roles.get("location", [])
+                if p.start < first_trigger and p.place.kind == "country" and not p.demonym
+            ]
+
+    # --- place roles ------------------------------------------------------------------------------
+    def _roles(
+        self, found: Analysis, places: list[PlaceMention], weapons: list[WeaponMention], cues: dict
+    ) -> list[tuple[PlaceMention, str]]:
+        cue_at: dict[int, str] = {}
+        for kind in _ROLE_KINDS:
+            for _start, end, _ in cues.get(kind, []):
+                cue_at.setdefault(end - 1, kind)
+        origin_noun_at = {c[0] for c in cues.get("origin_nouns", [])}
+        origin_cue_at = {c[1] - 1 for c in cues.get("origin", [])}
+        weapon_at = {w.start for w in weapons}
+        roles: list[tuple[PlaceMention, str]] = []
+        previous: tuple[PlaceMention, str] | None = None
+        for place in places:
+            role = self._role(
+                found, place, previous, cue_at, origin_noun_at, origin_cue_at, weapon_at
+            )
+            if role is not None:
+                roles.append((place, role))
+                previous = (place, role)
+        return roles
+
+    def _role(
+        self,
+        found: Analysis,
+        place: PlaceMention,
+        previous: tuple[PlaceMention, str] | None,
+        cue_at: dict[int, str],
+        origin_noun_at: set[int],
+        origin_cue_at: set[int],
+        weapon_at: set[int],
+    ) -> str | None:
+        lower = found.lower
+        after = range(place.end, min(place.end + 3, len(lower)))
+        if place.demonym or place.possessive:
+            if any(i in origin_noun_at or i in weapon_at for i in after):
+                return "origin"
+            if any(lower[i] in {"border", "frontier"} for i in after):
+                return "border"
+            return None
+        if previous is not None and all(
+            lower[i] in _LIST_GLUE for i in range(previous[0].end, place.start)
+        ):
+            if place.start > previous[0].end:  # "Mali, Niger and Chad"
+                return previous[1]
+        for back in range(1, self.window + 1):
+            i = place.start - back
+            if i < 0 or (previous is not None and i < previous[0].end):
+                break
+            kind = cue_at.get(i)
+            if kind is None:
+                continue
+            if kind == "location" and any(
+                place.start - b in origin_noun_at or place.start - b in origin_cue_at
+                for b in range(back + 1, back + self.window + 1)
+            ):
+                return "origin"  # "from depots in Libya"
+            return kind
+        return "location"
+
+    # --- merging --------------------------------------------------------------------------------
+    @staticmethod
+    def _same_event(previous: _Draft, draft: _Draft) -> bool:
+        if previous.type != draft.type or previous.modality != draft.modality:
+            return False
+        a, b = previous.location_country(), draft.location_country()
+        if a and b and a != b:
+            return False
+        da = {d.value[:7] for d in previous.dates}
+        db = {d.value[:7] for d in draft.dates}
+        return not (da and db and not da & db)
+
+    @staticmethod
+    def _merge(previous: _Draft, draft: _Draft) -> None:
+        previous.sentences.extend(draft.sentences)
+        previous.weapons.extend(draft.weapons)
+        for role, places in draft.roles.items():
+            previous.roles.setdefault(role, []).extend(places)
+        previous.actors.extend(draft.actors)
+        previous.dates.extend(draft.dates)
+        previous.hedges.extend(draft.hedges)
+        previous.triggers.extend(draft.triggers)
+        previous.suppliers.extend(draft.suppliers)
+
+    # --- output -----------------------------------------------------------------------------------
+    def _finish(self, doc: Doc, found: Analysis, draft: _Draft) -> list[ExtractedIncident]:
+        weapons = _weapons(draft.weapons)
+        if not weapons:
+            return []
+        incident = ExtractedIncident(type=draft.type, modality=draft.modality)
+        claims = incident.claims
+        for mention, weapon in weapons:
+            incident.weapons.append(weapon)
+            start = mention.q_start_char if mention.q_start_char is not None else mention.start_char
+            claims.append(Claim("weapon", _weapon_value(weapon), start, mention.end_char))
+        for start, end in draft.triggers[:1]:
+            claims.append(Claim("type", draft.type, found.idx[start], _end_char(found, end)))
+        self._place_fields(incident, draft, claims)
+        self._actor_fields(incident, draft, claims)
+        if draft.dates:
+            first = draft.dates[0]
+            incident.date, incident.date_precision = first.value, first.precision
+            claims.append(Claim("date", first.value, first.start_char, first.end_char))
+        if draft.hedges:
+            incident.grade = "alleged"
+            start, end = draft.hedges[0]
+            claims.append(Claim("grade", "alleged", found.idx[start], _end_char(found, end)))
+        for s, e in draft.sentences:
+            start, end = found.idx[s], _end_char(found, e)
+            incident.evidence.append(Evidence(start, end, doc.text[start:end]))
+        return _split_destinations(incident, draft)
+
+    def _place_fields(
+        self, incident: ExtractedIncident, draft: _Draft, claims: list[Claim]
+    ) -> None:
+        roles = draft.roles
+        origin = _first_country(roles.get("origin", []))
+        if origin is None and draft.suppliers:
+            origin = draft.suppliers[0]
+        location_places = [p for p in roles.get("location", []) if p not in draft.suppliers]
+        if origin is not None:
+            incident.origin = origin.place.country
+            claims.append(Claim("origin", incident.origin, origin.start_char, origin.end_char))
+        seen: list[str] = []
+        for place in roles.get("via", []):
+            country = place.place.country
+            if country and country not in seen and country != incident.origin:
+                seen.append(country)
+                claims.append(Claim("via", country, place.start_char, place.end_char))
+        incident.via = seen
+        destinations = roles.get("destination", [])
+        dest = _first_country(destinations)
+        if dest is not None:
+            incident.destination = dest.place.country
+            claims.append(
+                Claim("destination", incident.destination, dest.start_char, dest.end_char)
+            )
+        located = _most_specific(location_places)
+        if located is not None:
+            self._locate(incident, located.place)
+            claims.append(Claim("place", located.place.name, located.start_char, located.end_char))
+        else:
+            self._locate_by_actor(incident, draft)
+        if incident.type in {"looting", "stockpile"}:
+            if incident.location is None and incident.origin:
+                incident.location = incident.origin
+            incident.origin = incident.destination = None
+            incident.via = []
+        elif (
+            incident.destination is None
+            and incident.origin
+            and incident.location
+            and incident.location != incident.origin
+        ):
+            incident.destination = incident.location
+        if incident.via and incident.destination in incident.via:
+            incident.via.remove(incident.destination)
+
+    @staticmethod
+    def _locate(incident: ExtractedIncident, place: Place) -> None:
+        incident.location = place.country
+        incident.place = place.name if place.kind != "country" else None
+        incident.lat, incident.lon = place.lat, place.lon
+        incident.geo_precision = _PRECISION.get(place.kind, "town")
+
+    @staticmethod
+    def _locate_by_actor(incident: ExtractedIncident, draft: _Draft) -> None:
+        for actor, _ in draft.actors:
+            if (
+                actor.kind == "state_force"
+                and actor.country
+                and incident.type in {"seizure", "collection", "destruction"}
+            ):
+                incident.location = actor.country
+                incident.geo_precision = "country"
+                return
+
+    def _actor_fields(
+        self, incident: ExtractedIncident, draft: _Draft, claims: list[Claim]
+    ) -> None:
+        trigger = min((t[0] for t in draft.triggers), default=0)
+        seen: set[tuple[str, str]] = set()
+        for place in draft.suppliers[:1]:
+            name = place.place.name
+            incident.actors.append(ExtractedActor(name, "supplier"))
+            seen.add((name, "supplier"))
+            claims.append(Claim("actor", f"{name}|supplier", place.start_char, place.end_char))
+        for actor, _ in draft.actors:
+            role = _actor_role(incident.type, actor, actor.start > trigger)
+            if (actor.name, role) in seen:
+                continue
+            seen.add((actor.name, role))
+            incident.actors.append(ExtractedActor(actor.name, role, actor.actor_id))
+            claims.append(Claim("actor", f"{actor.name}|{role}", actor.start_char, actor.end_char))
+
+
+def _actor_role(event_type: str, actor: ActorMention, after_trigger: bool) -> str:
+    state = actor.kind in {"state_force", "state"}
+    if event_type in {"seizure", "collection", "destruction"}:
+        return "seizer" if state else ("holder" if event_type == "collection" else "trafficker")
+    if event_type == "transfer":
+        return "recipient" if after_trigger or not state else "supplier"
+    if event_type == "use":
+        return "user"
+    if event_type == "trafficking":
+        return "trafficker"
+    if event_type == "looting":
+        return "holder" if state else "recipient"
+    return "holder"
+
+
+def _weapons(mentions: list[WeaponMention]) -> list[tuple[WeaponMention, ExtractedWeapon]]:
+    """One entry per (category, model); a bare 'weapons' only when nothing more specific is said."""
+    merged: dict[tuple[str, str | None], tuple[WeaponMention, ExtractedWeapon]] = {}
+    for m in mentions:
+        key = (m.category, m.model)
+        if key not in merged:
+            merged[key] = (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
+        elif merged[key][1].quantity is None and m.quantity is not None:
+            merged[key] = (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
+    # a generic mention of a category already named by model adds nothing
+    modelled = {cat for cat, model in merged if model}
+    for cat, model in list(merged):
+        if model is None and cat in modelled and merged[(cat, model)][1].quantity is None:
+            del merged[(cat, model)]
+    if len(merged) > 1:
+        merged.pop(("unspecified", None), None)
+    return list(merged.values())
+
+
+def _weapon_value(weapon: ExtractedWeapon) -> str:
+    return "|".join([weapon.category, weapon.model or "", str(weapon.quantity or "")])
+
+
+def _first_country(places: list[PlaceMention]) -> PlaceMention | None:
+    return next((p for p in places if p.place.country), None)
+
+
+def _most_specific(places: list[PlaceMention]) -> PlaceMention | None:
+    """The town or region if one is named, else the country; the first of each kind."""
+    rank = {"town": 0, "region": 1, "country": 2}
+    with_country = [p for p in places if p.place.country]
+    if not with_country:
+        return None
+    first_country = with_country[0].place.country
+    same = [p for p in with_country if p.place.country == first_country]
+    return min(same, key=lambda p: rank.get(p.place.kind, 3))
+
+
+def _end_char(found: Analysis, end: int) -> int:
+    return found.idx[end - 1] + len(found.text[end - 1])
+
+
+def _has_quantity(weapons: list[WeaponMention]) -> bool:
+    return any(w.quantity is not None for w in weapons)
+
+
+def _split_destinations(incident: ExtractedIncident, draft: _Draft) -> list[ExtractedIncident]:
+    """'to Mali, Niger and Chad' is three flows: one incident per stated destination country."""
+    countries: list[str] = []
+    for place in draft.roles.get("destination", []):
+        c = place.place.country
+        if c and c not in countries:
+            countries.append(c)
+    if len(countries) < 2:
+        return [incident]
+    out = []
+    for country in countries:
+        copy = ExtractedIncident(**{f: getattr(incident, f) for f in incident.__dataclass_fields__})
+        copy.destination = country
+        copy.claims = [c for c in incident.claims if c.field != "destination" or c.value == country]
+        out.append(copy)
+    return out

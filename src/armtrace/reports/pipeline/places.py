@@ -1,0 +1,76 @@
+"""Places: gazetteer names ("Sollum", "the Gaza Strip"), demonyms ("Libyan") and possessives
+("Libya's"), disambiguated by the other places the report names (Rafah is in Egypt and in Gaza)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from armtrace.reference.places import Gazetteer, load_gazetteer
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from armtrace.reports.pipeline.analysis import analysis
+from armtrace.reports.pipeline.mentions import PlaceMention
+
+
+@Language.factory("armtrace_places")
+def make_places(nlp: Language, name: str) -> PlaceFinder:
+    return PlaceFinder()
+
+
+class PlaceFinder:
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.max_words = min(self.gazetteer.max_words, 5)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = analysis(doc)
+        taken = {i for a in found.actors for i in range(a.start, a.end)}
+        text = found.text
+        mentions: list[PlaceMention] = []
+        i, n = 0, len(text)
+        while i < n:
+            if i in taken or not text[i][:1].isupper():
+                i += 1
+                continue
+            mention = self._match(doc, found.idx, text, i)
+            if mention is None:
+                i += 1
+                continue
+            mention.possessive = mention.end < n and text[mention.end] in {"'s", "’s"}
+            mentions.append(mention)
+            i = mention.end
+        self._disambiguate(mentions)
+        found.places = mentions
+        return doc
+
+    def _match(self, doc: Doc, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
+        for size in range(min(self.max_words, len(text) - i), 0, -1):
+            end = i + size
+            surface = doc.text[idx[i] : idx[end - 1] + len(text[end - 1])]
+            end_char = idx[end - 1] + len(text[end - 1])
+            candidates = self.gazetteer.lookup(surface)
+            if candidates:
+                return PlaceMention(i, end, idx[i], end_char, surface, candidates)
+            if size == 1:
+                iso2 = self.gazetteer.demonym(surface)
+                if iso2 is not None:
+                    return PlaceMention(
+                        i,
+                        end,
+                        idx[i],
+                        end_char,
+                        surface,
+                        [self.gazetteer.country(iso2)],
+                        demonym=True,
+                    )
+        return None
+
+    @staticmethod
+    def _disambiguate(mentions: list[PlaceMention]) -> None:
+        votes = Counter(
+            m.candidates[0].country for m in mentions if len({c.country for c in m.candidates}) == 1
+        )
+        for mention in mentions:
+            if len({c.country for c in mention.candidates}) > 1:
+                mention.candidates.sort(key=lambda c: -votes.get(c.country, 0))

@@ -1,0 +1,78 @@
+"""Weapon mentions: taxonomy models (case as written) and generic phrases (any case)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from armtrace.reference.weapons import WeaponTerm, load_taxonomy
+from armtrace.reports.pipeline.analysis import analysis, tokenizer_words
+from armtrace.reports.pipeline.lexicon import Lexicon
+from armtrace.reports.pipeline.mentions import WeaponMention
+
+_UPPER_GENERIC = {"MANPADS", "MANPAD", "ATGM", "ATGMs", "IEDs"}
+
+
+@Language.factory("armtrace_weapons")
+def make_weapons(nlp: Language, name: str) -> WeaponFinder:
+    return WeaponFinder()
+
+
+class WeaponFinder:
+    def __init__(self) -> None:
+        taxonomy = load_taxonomy()
+        # Model aliases are matched as written: "LAW", "TOW" or "Milan" in lower case are other words.
+        self.models: Lexicon[WeaponTerm | None] = Lexicon(tokenizer_words(lower=False))
+        self.generic: Lexicon[WeaponTerm | None] = Lexicon(tokenizer_words(lower=True))
+        for term in taxonomy.terms():
+            if term.model is not None or term.surface in _UPPER_GENERIC:
+                self.models.add(term.surface, term)
+            else:
+                self.generic.add(term.surface, term)
+        for phrase in taxonomy.not_weapons:
+            self.generic.add(phrase, None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = analysis(doc)
+        text, lower, idx = found.text, found.lower, found.idx
+        mentions: list[WeaponMention] = []
+        i, n = 0, len(text)
+        while i < n:
+            hit = self.models.match_at(text, i) or self.generic.match_at(lower, i)
+            if hit is None:
+                i += 1
+                continue
+            end, term = hit
+            if term is not None:
+                end, term = self._extend(lower, end, term)
+                mentions.append(
+                    WeaponMention(
+                        i, end, idx[i], idx[end - 1] + len(text[end - 1]), term.category, term.model
+                    )
+                )
+            i = end
+        found.weapons = mentions
+        return doc
+
+    def _extend(self, lower: list[str], end: int, term: WeaponTerm) -> tuple[int, WeaponTerm]:
+        """'Grad rockets', 'SA-7 surface-to-air missiles': a model followed by its generic noun is one
+        mention, named by the model."""
+        if term.model is None or end >= len(lower):
+            return end, term
+        nxt = self.generic.match_at(lower, end)
+        if nxt is not None and nxt[1] is not None:
+            return nxt[0], term
+        if lower[end] in {
+            "missile",
+            "missiles",
+            "launcher",
+            "launchers",
+            "rifle",
+            "rifles",
+            "system",
+            "systems",
+            "rounds",
+            "rockets",
+        }:
+            return end + 1, term
+        return end, term
