@@ -3,11 +3,11 @@ demonym ("Egyptian border guards", "the Malian army") and unnamed ones ("smuggle
 
 from __future__ import annotations
 
-from armtrace.reference.actors import ActorIndex, load_actors
-from armtrace.reference.places import load_gazetteer
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from armtrace.reference.actors import ActorIndex, load_actors
+from armtrace.reference.places import load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis
 from armtrace.reports.pipeline.mentions import ActorMention
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from armtrace.reference.places import Place
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from armtrace.reference.places import Place
 from armtrace.reports.extraction import (
     Claim,
     Evidence,
@@ -43,6 +43,7 @@ if not Doc.has_extension("incidents"):
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _ROLE_KINDS = ("origin", "destination", "via", "location", "border")
 _WEAK_TYPES = {"stockpile", "sighting"}
+_BACKSTORY_TYPES = {"trafficking", "looting"}  # verbs that often tell the past of seized weapons
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 HISTORY_YEARS = 5  # a dated claim this many years before publication is background, not news
 
@@ -104,29 +105,34 @@ class EventBuilder:
         modality = self._modality(cues, dates, published)
         previous = drafts[-1] if drafts else None
         adjacent = previous is not None and previous.sentences[-1][1] == s
-        if event_type is None or (
-            event_type in _WEAK_TYPES
-            and adjacent
-            and previous.type not in _WEAK_TYPES
-            and not _has_quantity(weapons)
-        ):
-            if adjacent and modality == previous.modality and weapons:
-                self._extend(previous, found, s, e, weapons, cues, dates, attach_places=False)
+        same_modality = previous is not None and previous.modality == modality
+        if adjacent and same_modality and self._continues(previous, event_type, weapons):
+            # "It carried 40 rockets." / "The rockets had been smuggled from Libya.": more about the
+            # incident before, not a new one; a back-story verb adds where the weapons came from.
+            roles = ("origin", "via", "destination") if event_type else ()
+            self._extend(previous, found, s, e, weapons, cues, dates, roles)
             return
-        if not weapons and not adjacent:
+        if event_type is None or (not weapons and not adjacent):
             return
         draft = _Draft(event_type, [(s, e)], modality)
-        draft.triggers = [
-            (c[0], c[1])
-            for label, items in cues.items()
-            if label == f"trigger:{event_type}"
-            for c in items
-        ]
-        self._extend(draft, found, s, e, weapons, cues, dates, attach_places=True)
+        draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
+        self._extend(draft, found, s, e, weapons, cues, dates, _ROLE_KINDS)
         if adjacent and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
             drafts.append(draft)
+
+    @staticmethod
+    def _continues(previous: _Draft, event_type: str | None, weapons: list[WeaponMention]) -> bool:
+        if event_type is None:
+            return bool(weapons)
+        if event_type in _WEAK_TYPES and previous.type not in _WEAK_TYPES:
+            return not _has_quantity(weapons)
+        return (
+            event_type in _BACKSTORY_TYPES
+            and previous.type not in _BACKSTORY_TYPES
+            and not _has_quantity(weapons)
+        )
 
     def _modality(self, cues: dict, dates: list[DateMention], published: date | None) -> str:
         if "negations" in cues:
@@ -148,19 +154,19 @@ class EventBuilder:
         weapons: list[WeaponMention],
         cues: dict,
         dates: list[DateMention],
-        attach_places: bool,
+        roles: tuple[str, ...],
     ) -> None:
+        """Add one sentence's findings to a draft; places only in the given roles."""
         draft.weapons.extend(weapons)
         draft.hedges.extend((c[0], c[1]) for c in cues.get("hedges", []))
         draft.dates.extend(d for d in dates if d.day.year >= 1990)
         draft.actors.extend((a, "") for a in found.actors if s <= a.start < e)
-        if not attach_places:
-            if draft.sentences[-1][1] == s:
-                draft.sentences.append((s, e))
-            return
+        if draft.sentences[-1] != (s, e):
+            draft.sentences.append((s, e))
         places = [p for p in found.places if s <= p.start < e]
         for place, role in self._roles(found, places, weapons, cues):
-            draft.roles.setdefault(role, []).append(place)
+            if role in roles:
+                draft.roles.setdefault(role, []).append(place)
         if draft.type == "transfer":
             first_trigger = min((t[0] for t in draft.triggers), default=e)
             draft.suppliers = [
@@ -178,7 +184,8 @@ class EventBuilder:
             for _start, end, _ in cues.get(kind, []):
                 cue_at.setdefault(end - 1, kind)
         origin_noun_at = {c[0] for c in cues.get("origin_nouns", [])}
-        origin_cue_at = {c[1] - 1 for c in cues.get("origin", [])}
+        # "from depots in Libya", "looted in Libya": a location cue after these gives an origin
+        origin_cue_at = {c[1] - 1 for c in cues.get("origin", []) + cues.get("trigger:looting", [])}
         weapon_at = {w.start for w in weapons}
         roles: list[tuple[PlaceMention, str]] = []
         previous: tuple[PlaceMention, str] | None = None

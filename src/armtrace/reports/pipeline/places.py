@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from armtrace.reference.places import Gazetteer, load_gazetteer
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from armtrace.reference.places import Gazetteer, load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis
 from armtrace.reports.pipeline.mentions import PlaceMention
 

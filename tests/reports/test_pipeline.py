@@ -1,0 +1,154 @@
+"""The extraction pipeline on sentences whose answer is known."""
+
+from datetime import date
+
+import pytest
+
+from armtrace.reports.document import Report
+from armtrace.reports.pipeline import extract
+
+PUBLISHED = date(2013, 3, 14)  # a Thursday
+
+
+def _incidents(text: str, published: date | None = PUBLISHED, asserted: bool = True) -> list:
+    found = extract(Report(key="t", text=text, published=published))
+    return [i for i in found if i.modality == "asserted"] if asserted else found
+
+
+def _one(text: str, **kw) -> object:  # type: ignore[no-untyped-def]
+    [incident] = _incidents(text, **kw)
+    return incident
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "model", "quantity"),
+    [
+        ("Troops seized 40 Grad rockets in Gao.", "artillery_rocket", "Grad", 40),
+        ("Police seized around 20,000 shoulder-fired missiles in Gao.", "manpads", None, 20000),
+        ("Police seized two hundred AK-47s in Gao.", "assault_rifle", "AK-47", 200),
+        ("Police seized 1.5 million rounds of ammunition in Gao.", "ammunition", None, 1500000),
+        ("Police seized forty-two Strela-2 missiles in Gao.", "manpads", "SA-7", 42),
+        ("Police seized hundreds of assault rifles in Gao.", "assault_rifle", None, None),
+        ("Police seized three 106 mm recoilless rifles in Gao.", "recoilless_rifle", "M40", 3),
+    ],
+)
+def test_weapons_and_quantities(
+    text: str, category: str, model: str | None, quantity: int | None
+) -> None:
+    [weapon] = _one(text).weapons
+    assert (weapon.category, weapon.model, weapon.quantity) == (category, model, quantity)
+
+
+def test_vague_quantity_is_kept_as_text_without_a_number() -> None:
+    [weapon] = _one("Police seized hundreds of assault rifles in Gao.").weapons
+    assert weapon.quantity is None and weapon.quantity_text == "hundreds of"
+
+
+def test_direction_cues_give_origin_route_and_destination() -> None:
+    incident = _one("Smugglers moved 30 RPG-7 launchers from Libya through Niger into Mali.")
+    assert (incident.type, incident.origin, incident.via, incident.destination) == (
+        "trafficking",
+        "LY",
+        ["NE"],
+        "ML",
+    )
+
+
+def test_seizure_of_smuggled_weapons_is_a_seizure_where_it_happened() -> None:
+    incident = _one(
+        "Egyptian border guards seized 40 Grad rockets near Sollum on Tuesday. "
+        "The rockets had been smuggled from Libya."
+    )
+    assert (incident.type, incident.location, incident.place) == ("seizure", "EG", "Sollum")
+    assert incident.origin == "LY" and incident.destination == "EG"
+    assert incident.date == "2013-03-12"
+    assert {"name": "Egyptian border guards", "role": "seizer"} in incident.to_dict()["actors"]
+
+
+def test_demonym_before_weapons_is_the_origin() -> None:
+    incident = _one("Malian troops seized Libyan weapons in Kidal.")
+    assert (incident.origin, incident.location, incident.destination) == ("LY", "ML", "ML")
+
+
+def test_rafah_is_disambiguated_by_the_other_places_of_the_report() -> None:
+    gaza = _one(
+        "Hamas fighters in Gaza City received 20 anti-tank missiles through tunnels in Rafah."
+    )
+    egypt = _one("Egyptian police seized 20 anti-tank missiles in Rafah, near El Arish in Sinai.")
+    assert gaza.location == "PS"
+    assert egypt.location == "EG"
+
+
+def test_hedged_claims_are_alleged() -> None:
+    assert _one("AQIM allegedly acquired 10 SA-7 missiles smuggled from Libya.").grade == "alleged"
+    assert _one("Troops seized 10 SA-7 missiles in Gao.").grade == "reported"
+
+
+def test_negated_hypothetical_and_historical_claims_are_not_asserted() -> None:
+    text = (
+        "There is no evidence that MANPADS were smuggled into Gaza. "
+        "The missiles could be used to attack civilian aircraft. "
+        "The missiles were sold to Libya by the Soviet Union in the 1970s."
+    )
+    assert _incidents(text) == []
+    assert {i.modality for i in _incidents(text, asserted=False)} <= {
+        "negated",
+        "hypothetical",
+        "historical",
+    }
+
+
+def test_policy_statements_are_not_incidents() -> None:
+    assert _incidents("The Security Council renewed the arms embargo on Libya in 2013.") == []
+
+
+def test_list_of_destinations_gives_one_incident_each() -> None:
+    found = _incidents("Weapons looted in Libya were smuggled to Mali, Niger and Chad.")
+    assert sorted(i.destination for i in found) == ["ML", "NE", "TD"]
+    assert all(i.origin == "LY" for i in found)
+
+
+def test_several_incidents_in_one_report() -> None:
+    found = _incidents(
+        "Nigerien soldiers seized 12 AK-47 rifles near Agadez on 3 May 2013.\n\n"
+        "In a separate case, Algerian troops destroyed 25 RPG-7 launchers near Djanet."
+    )
+    assert [(i.type, i.location) for i in found] == [("seizure", "NE"), ("destruction", "DZ")]
+    assert found[0].date == "2013-05-03"
+
+
+def test_evidence_and_claims_point_at_the_text() -> None:
+    text = (
+        "Intro line.\n\nTunisian customs officers seized 300 AK-47 rifles at Ben Gardane last week."
+    )
+    incident = _one(text)
+    for ev in incident.evidence:
+        assert text[ev.start : ev.end] == ev.text
+    spans = {c.field: text[c.start : c.end] for c in incident.claims}
+    assert spans["weapon"] == "300 AK-47 rifles"
+    assert spans["place"] == "Ben Gardane"
+    assert spans["date"] == "last week"
+    assert incident.date_precision == "week"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "precision"),
+    [
+        ("on 12 March 2012", "2012-03-12", "day"),
+        ("on March 12, 2012", "2012-03-12", "day"),
+        ("in March 2012", "2012-03", "month"),
+        ("in 2012", "2012", "year"),
+        ("in April", "2012-04", "month"),  # April after the publication month: the year before
+        ("on Thursday", "2013-03-14", "day"),
+        ("yesterday", "2013-03-13", "day"),
+        ("last month", "2013-02", "month"),
+        ("two years ago", "2011", "year"),
+    ],
+)
+def test_dates_absolute_and_relative(phrase: str, value: str, precision: str) -> None:
+    incident = _one(f"Police seized 10 pistols in Gao {phrase}.")
+    assert (incident.date, incident.date_precision) == (value, precision)
+
+
+def test_relative_date_without_publication_date_is_left_out() -> None:
+    assert _one("Police seized 10 pistols in Gao last week.", published=None).date is None
