@@ -31,9 +31,11 @@ class ActorFinder:
         mentions: list[ActorMention] = []
         i, n = 0, len(text)
         while i < n:
-            mention = self._named(doc, found.idx, text, i) if text[i][:1].isupper() else None
+            mention = (
+                self._named(found.source, found.idx, text, i) if text[i][:1].isupper() else None
+            )
             if mention is None:
-                mention = self._state_force(doc, text, idx, i, forces)
+                mention = self._state_force(found.source, text, idx, i, forces)
             if mention is None and i in generic:
                 end = generic[i]
                 mention = ActorMention(
@@ -41,7 +43,7 @@ class ActorFinder:
                     end,
                     idx[i],
                     _end_char(text, idx, end),
-                    doc.text[idx[i] : _end_char(text, idx, end)],
+                    found.source[idx[i] : _end_char(text, idx, end)],
                     None,
                     "armed_group",
                     None,
@@ -58,11 +60,11 @@ class ActorFinder:
     def _force_cues(cues: dict) -> list[tuple[int, int, str]]:
         return [c for label, items in cues.items() if label.startswith("force:") for c in items]
 
-    def _named(self, doc: Doc, idx: list[int], text: list[str], i: int) -> ActorMention | None:
+    def _named(self, source: str, idx: list[int], text: list[str], i: int) -> ActorMention | None:
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
             end_char = _end_char(text, idx, end)
-            actor = self.actors.lookup(doc.text[idx[i] : end_char])
+            actor = self.actors.lookup(source[idx[i] : end_char])
             if actor is not None:
                 return ActorMention(
                     i, end, idx[i], end_char, actor.name, actor.id, actor.kind, actor.country
@@ -70,7 +72,12 @@ class ActorFinder:
         return None
 
     def _state_force(
-        self, doc: Doc, text: list[str], idx: list[int], i: int, forces: dict[int, tuple[int, str]]
+        self,
+        source: str,
+        text: list[str],
+        idx: list[int],
+        i: int,
+        forces: dict[int, tuple[int, str]],
     ) -> ActorMention | None:
         """'Egyptian border guards': a demonym (or a country's name) followed by a force noun."""
         if not text[i][:1].isupper():
@@ -92,7 +99,7 @@ class ActorFinder:
             end,
             idx[i],
             end_char,
-            doc.text[idx[i] : end_char],
+            source[idx[i] : end_char],
             None,
             "state_force",
             iso2,

@@ -18,11 +18,15 @@ def analysis(doc: Doc) -> Analysis:
     """The document's findings so far, created on first use by whichever component runs first."""
     found = doc._.armtrace
     if found is None:
+        tokens = [
+            (t.lower_, t.text, t.idx, t.is_sent_start) for t in doc
+        ]  # one pass: Token objects are costly
         found = Analysis(
-            lower=[t.lower_ for t in doc],
-            text=[t.text for t in doc],
-            idx=[t.idx for t in doc],
-            sent_starts=[s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0],
+            source=doc.text,
+            lower=[t[0] for t in tokens],
+            text=[t[1] for t in tokens],
+            idx=[t[2] for t in tokens],
+            sent_starts=[i for i, t in enumerate(tokens) if t[3] or i == 0],
         )
         doc._.armtrace = found
     return found

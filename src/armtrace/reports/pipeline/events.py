@@ -83,8 +83,9 @@ class EventBuilder:
         found = analysis(doc)
         published: date | None = doc._.published
         drafts: list[_Draft] = []
-        for sent in doc.sents:
-            self._sentence(found, sent.start, sent.end, published, drafts)
+        bounds = [*found.sent_starts, len(found.text)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            self._sentence(found, start, end, published, drafts)
         doc._.incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
         return doc
 
@@ -285,7 +286,7 @@ class EventBuilder:
             claims.append(Claim("grade", "alleged", found.idx[start], _end_char(found, end)))
         for s, e in draft.sentences:
             start, end = found.idx[s], _end_char(found, e)
-            incident.evidence.append(Evidence(start, end, doc.text[start:end]))
+            incident.evidence.append(Evidence(start, end, found.source[start:end]))
         return _split_destinations(incident, draft)
 
     def _place_fields(

@@ -57,6 +57,7 @@ class DateMention(Mention):
 class Analysis:
     """Everything found in one document, by kind."""
 
+    source: str  # the document's text (doc.text rebuilds it on every access)
     lower: list[str]  # token texts, lower-cased
     text: list[str]  # token texts as written
     idx: list[int]  # character offset of each token

@@ -33,7 +33,7 @@ class PlaceFinder:
             if i in taken or not text[i][:1].isupper():
                 i += 1
                 continue
-            mention = self._match(doc, found.idx, text, i)
+            mention = self._match(found.source, found.idx, text, i)
             if mention is None:
                 i += 1
                 continue
@@ -44,10 +44,10 @@ class PlaceFinder:
         found.places = mentions
         return doc
 
-    def _match(self, doc: Doc, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
+    def _match(self, source: str, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
-            surface = doc.text[idx[i] : idx[end - 1] + len(text[end - 1])]
+            surface = source[idx[i] : idx[end - 1] + len(text[end - 1])]
             end_char = idx[end - 1] + len(text[end - 1])
             candidates = self.gazetteer.lookup(surface)
             if candidates:
