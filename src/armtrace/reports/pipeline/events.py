@@ -19,7 +19,6 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from armtrace.reference.places import Place
 from armtrace.reports.extraction import (
     Claim,
     Evidence,
@@ -316,8 +315,8 @@ class EventBuilder:
             )
         located = _most_specific(location_places)
         if located is not None:
-            self._locate(incident, located.place)
-            claims.append(Claim("place", located.place.name, located.start_char, located.end_char))
+            self._locate(incident, located)
+            claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
         else:
             self._locate_by_actor(incident, draft)
         if incident.type in {"looting", "stockpile"}:
@@ -336,9 +335,12 @@ class EventBuilder:
             incident.via.remove(incident.destination)
 
     @staticmethod
-    def _locate(incident: ExtractedIncident, place: Place) -> None:
+    def _locate(incident: ExtractedIncident, mention: PlaceMention) -> None:
+        """The place as the report spells it ("Sollum", not GeoNames' "As Sallūm"); the claim
+        keeps the gazetteer entry it resolved to."""
+        place = mention.place
         incident.location = place.country
-        incident.place = place.name if place.kind != "country" else None
+        incident.place = mention.text if place.kind != "country" else None
         incident.lat, incident.lon = place.lat, place.lon
         incident.geo_precision = _PRECISION.get(place.kind, "town")
 
