@@ -42,7 +42,12 @@ if not Doc.has_extension("incidents"):
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _ROLE_KINDS = ("origin", "destination", "via", "location", "border")
 _WEAK_TYPES = {"stockpile", "sighting"}
-_BACKSTORY_TYPES = {"trafficking", "looting"}  # verbs that often tell the past of seized weapons
+# Types that may be told across several sentences as one event ("seized … had been smuggled …").
+_FAMILIES = {"seizure": "movement", "trafficking": "movement", "transfer": "movement"}
+
+
+def _family(event_type: str) -> str:
+    return _FAMILIES.get(event_type, event_type)
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 HISTORY_YEARS = 5  # a dated claim this many years before publication is background, not news
 
@@ -61,6 +66,11 @@ class _Draft:
     hedges: list[tuple[int, int]] = field(default_factory=list)
     triggers: list[tuple[int, int]] = field(default_factory=list)
     suppliers: list[PlaceMention] = field(default_factory=list)
+    last: int = 0  # index of the last sentence added
+
+    def near(self, index: int) -> bool:
+        """Within one sentence of the incident's last one: later mentions belong to it."""
+        return index - self.last <= 2
 
     def location_country(self) -> str | None:
         places = self.roles.get("location", [])
@@ -83,14 +93,20 @@ class EventBuilder:
         published: date | None = doc._.published
         drafts: list[_Draft] = []
         bounds = [*found.sent_starts, len(found.text)]
-        for start, end in zip(bounds, bounds[1:], strict=False):
-            self._sentence(found, start, end, published, drafts)
+        for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            self._sentence(found, index, start, end, published, drafts)
         doc._.incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
         return doc
 
     # --- sentences ------------------------------------------------------------------------------
     def _sentence(
-        self, found: Analysis, s: int, e: int, published: date | None, drafts: list[_Draft]
+        self,
+        found: Analysis,
+        index: int,
+        s: int,
+        e: int,
+        published: date | None,
+        drafts: list[_Draft],
     ) -> None:
         cues = {label: [c for c in items if s <= c[0] < e] for label, items in found.cues.items()}
         cues = {label: items for label, items in cues.items() if items}
@@ -104,35 +120,20 @@ class EventBuilder:
         dates = [d for d in found.dates if s <= d.start < e]
         modality = self._modality(cues, dates, published)
         previous = drafts[-1] if drafts else None
-        adjacent = previous is not None and previous.sentences[-1][1] == s
-        same_modality = previous is not None and previous.modality == modality
-        if adjacent and same_modality and self._continues(previous, event_type, weapons):
-            # "It carried 40 rockets." / "The rockets had been smuggled from Libya.": more about the
-            # incident before, not a new one; a back-story verb adds where the weapons came from.
-            roles = ("origin", "via", "destination") if event_type else ()
-            self._extend(previous, found, s, e, weapons, cues, dates, roles)
+        near = previous is not None and previous.modality == modality and previous.near(index)
+        if event_type is None or (event_type in _WEAK_TYPES and near):
+            # "It carried 40 rockets.": more about the incident before, not a new one
+            if near and weapons:
+                self._extend(previous, found, s, e, weapons, cues, dates, ("origin", "via"))
+                previous.last = index
             return
-        if event_type is None or (not weapons and not adjacent):
-            return
-        draft = _Draft(event_type, [(s, e)], modality)
+        draft = _Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, _ROLE_KINDS)
-        if adjacent and self._same_event(previous, draft):
+        if near and "new_event" not in cues and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
             drafts.append(draft)
-
-    @staticmethod
-    def _continues(previous: _Draft, event_type: str | None, weapons: list[WeaponMention]) -> bool:
-        if event_type is None:
-            return bool(weapons)
-        if event_type in _WEAK_TYPES and previous.type not in _WEAK_TYPES:
-            return not _has_quantity(weapons)
-        return (
-            event_type in _BACKSTORY_TYPES
-            and previous.type not in _BACKSTORY_TYPES
-            and not _has_quantity(weapons)
-        )
 
     def _modality(self, cues: dict, dates: list[DateMention], published: date | None) -> str:
         if "negations" in cues:
@@ -239,7 +240,8 @@ class EventBuilder:
     # --- merging --------------------------------------------------------------------------------
     @staticmethod
     def _same_event(previous: _Draft, draft: _Draft) -> bool:
-        if previous.type != draft.type or previous.modality != draft.modality:
+        """Sentences in a row tell one event unless they differ in kind, place or month."""
+        if _family(previous.type) != _family(draft.type) and draft.type not in _WEAK_TYPES:
             return False
         a, b = previous.location_country(), draft.location_country()
         if a and b and a != b:
@@ -248,17 +250,25 @@ class EventBuilder:
         db = {d.value[:7] for d in draft.dates}
         return not (da and db and not da & db)
 
-    @staticmethod
-    def _merge(previous: _Draft, draft: _Draft) -> None:
+    def _merge(self, previous: _Draft, draft: _Draft) -> None:
+        """Fold a sentence's draft into the incident before it. A weaker verb ("had been smuggled"
+        after "seized") tells the weapons' past: it adds origin and route, not the place."""
+        weaker = self.priority.index(draft.type) > self.priority.index(previous.type)
+        if not weaker and draft.type not in _WEAK_TYPES:
+            previous.type = draft.type
+            previous.triggers = draft.triggers + previous.triggers
+        else:
+            previous.triggers.extend(draft.triggers)
         previous.sentences.extend(draft.sentences)
         previous.weapons.extend(draft.weapons)
         for role, places in draft.roles.items():
-            previous.roles.setdefault(role, []).extend(places)
+            if not (weaker and role == "location"):
+                previous.roles.setdefault(role, []).extend(places)
         previous.actors.extend(draft.actors)
         previous.dates.extend(draft.dates)
         previous.hedges.extend(draft.hedges)
-        previous.triggers.extend(draft.triggers)
         previous.suppliers.extend(draft.suppliers)
+        previous.last = draft.last
 
     # --- output -----------------------------------------------------------------------------------
     def _finish(self, doc: Doc, found: Analysis, draft: _Draft) -> list[ExtractedIncident]:
@@ -331,6 +341,13 @@ class EventBuilder:
             and incident.location != incident.origin
         ):
             incident.destination = incident.location
+        elif incident.location is None and incident.destination and incident.type in {
+            "trafficking",
+            "transfer",
+        }:
+            # weapons moved or delivered into a country: that is where the event is coded
+            incident.location = incident.destination
+            incident.geo_precision = "country"
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
 

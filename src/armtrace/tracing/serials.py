@@ -1,0 +1,148 @@
+"""Serial numbers as read in the field: normalisation, look-alike folding, wildcards and ranges.
+
+Two forms are kept for every serial. The *normal* form is what was stamped, written in one script
+(Latin capitals, ASCII digits, no spaces or separators). The *folded* form also merges the characters
+that photographs and tired eyes confuse (0/O, 1/I/L, 5/S, 8/B, 2/Z), so that a misreading still meets
+its record; agreement on the normal form is worth more than agreement on the folded form only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+WILDCARD_ONE = "?"  # one illegible character
+WILDCARD_ANY = "*"  # an illegible or missing run (defaced, cut off)
+
+# Cyrillic letters that look like Latin ones (stamped on Soviet-pattern weapons and often typed as
+# Cyrillic by Russian-speaking clerks). З is read as the digit 3 because that is how it looks.
+_CYRILLIC = dict(
+    zip(
+        "АВЕКМНОРСТХУЗІЈЅаеорсхукмтнвіјѕ",
+        "ABEKMHOPCTXY3IJSAEOPCXYKMTHBIJS",
+        strict=True,
+    )
+)
+# Greek capitals that look like Latin ones (typed serials sometimes carry them).
+_GREEK = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True))
+# Arabic-Indic (U+0660…) and Eastern Arabic-Indic / Persian (U+06F0…) digits.
+_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+_SCRIPT = str.maketrans(_CYRILLIC | _GREEK | _DIGITS)
+
+# Photo misreadings, folded onto the digit: serials are mostly digits, so the digit is the likelier truth.
+_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
+
+# Separators and marks that carry no identity: spaces, dashes of every kind, dots, slashes, "No."…
+_DROP = re.compile(r"[\s\-‐‑‒–—―_./\\·,:;'\"#№()\[\]]+")
+_ILLEGIBLE = re.compile(r"[?�_]")  # "_" is dropped above; kept here for clarity of intent
+_KEEP = re.compile(r"[^0-9A-Z?*]")
+
+
+def normalise(raw: str | None) -> str:
+    """The normal form: one script, capitals, no separators; `?` and `*` kept as wildcards.
+
+    >>> normalise("ак-47 № 1-4?72")
+    'AK4714?72'
+    """
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKC", raw).translate(_SCRIPT).upper()
+    text = text.replace("…", WILDCARD_ANY).replace("...", WILDCARD_ANY).replace("�", WILDCARD_ONE)
+    text = re.sub(r"\bN[O0]\.?\s*(?=\d)", "", text)  # a leading "No." is a label, not part of the serial
+    text = _DROP.sub("", text)
+    text = _KEEP.sub("", text)
+    return re.sub(r"\*+", WILDCARD_ANY, text)
+
+
+def fold(serial: str) -> str:
+    """Fold a normal-form serial so that photo look-alikes compare equal (0/O, 1/I/L, 5/S, 8/B, 2/Z)."""
+    return serial.translate(_FOLD)
+
+
+def is_pattern(serial: str) -> bool:
+    return WILDCARD_ONE in serial or WILDCARD_ANY in serial
+
+
+def known_chars(serial: str) -> int:
+    """How many characters of a serial were actually read (wildcards excluded)."""
+    return sum(1 for c in serial if c not in "?*")
+
+
+@lru_cache(maxsize=65536)
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for c in pattern:
+        parts.append("." if c == WILDCARD_ONE else ".*" if c == WILDCARD_ANY else re.escape(c))
+    return re.compile("".join(parts))
+
+
+def pattern_matches(pattern: str, serial: str) -> bool:
+    """Does a (folded) pattern with `?`/`*` fit a (folded) serial in full?"""
+    return _pattern_regex(pattern).fullmatch(serial) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SerialRange:
+    """A run of serials sharing a prefix: AK1000–AK1999 is prefix "AK", numbers 1000 to 1999."""
+
+    prefix: str  # folded
+    low: int
+    high: int
+    width: int  # digits in the numeric part (leading zeros count)
+
+    def __contains__(self, serial: object) -> bool:
+        if not isinstance(serial, str):
+            return False
+        split = split_serial(serial)
+        return split is not None and split[0] == self.prefix and self.low <= split[1] <= self.high
+
+    def overlaps_pattern(self, pattern: str) -> bool:
+        """Could some serial fitting the pattern (only `?` wildcards in the number) lie in the range?"""
+        m = re.fullmatch(r"([0-9A-Z?]*?)([0-9?]+)", pattern)
+        if m is None or WILDCARD_ANY in pattern:
+            return False
+        prefix, digits = m.groups()
+        if WILDCARD_ONE in prefix or prefix != self.prefix:
+            return False
+        low, high = int(digits.replace("?", "0")), int(digits.replace("?", "9"))
+        return low <= self.high and high >= self.low
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.low:0{self.width}d}-{self.prefix}{self.high:0{self.width}d}"
+
+
+_SPLIT = re.compile(r"(.*?)(\d+)")
+
+
+def split_serial(folded: str) -> tuple[str, int] | None:
+    """A folded serial as (prefix, trailing number), or None where it does not end in digits."""
+    m = _SPLIT.fullmatch(folded)
+    if m is None or is_pattern(folded):
+        return None
+    return m.group(1), int(m.group(2))
+
+
+def parse_range(start: str | None, end: str | None = None) -> SerialRange | None:
+    """A serial range from two ends ("AK1000", "AK1999") or one text ("AK1000-1999", "1000 to 1999").
+
+    The end may omit the prefix it shares with the start. Returns None where no range can be read.
+    """
+    if end is None and start:
+        m = re.fullmatch(r"\s*(.+?)\s*(?:–|—|-{1,2}|\bto\b|\.\.)\s*(\S+)\s*", start, re.I)
+        if m is None:
+            return None
+        start, end = m.groups()
+    if not start or not end:
+        return None
+    first, last = fold(normalise(start)), fold(normalise(end))
+    a, b = split_serial(first), split_serial(last)
+    if a is None or b is None:
+        return None
+    prefix = a[0]
+    if b[0] not in ("", prefix):
+        return None
+    digits = len(first) - len(prefix)
+    low, high = sorted((a[1], b[1]))
+    return SerialRange(prefix, low, high, digits)
