@@ -13,12 +13,14 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from armtrace.reference.places import load_gazetteer
 from armtrace.reports.extraction import (
     Claim,
     Evidence,
@@ -41,6 +43,7 @@ if not Doc.has_extension("incidents"):
 
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _ROLE_KINDS = ("origin", "destination", "via", "location", "border")
+_FLOW_ROLES = ("origin", "via", "destination")
 _WEAK_TYPES = {"stockpile", "sighting"}
 # Types that may be told across several sentences as one event ("seized … had been smuggled …").
 _FAMILIES = {"seizure": "movement", "trafficking": "movement", "transfer": "movement"}
@@ -48,6 +51,8 @@ _FAMILIES = {"seizure": "movement", "trafficking": "movement", "transfer": "move
 
 def _family(event_type: str) -> str:
     return _FAMILIES.get(event_type, event_type)
+
+
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 HISTORY_YEARS = 5  # a dated claim this many years before publication is background, not news
 
@@ -87,6 +92,7 @@ class EventBuilder:
         self.book = load_cues()
         self.priority = self.book.type_priority
         self.window = self.book.cue_window
+        self.gazetteer = load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -95,8 +101,21 @@ class EventBuilder:
         bounds = [*found.sent_starts, len(found.text)]
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             self._sentence(found, index, start, end, published, drafts)
-        doc._.incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
+        incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
+        _fill_locations(incidents, self._dateline(found))
+        doc._.incidents = incidents
         return doc
+
+    def _dateline(self, found: Analysis) -> str | None:
+        """'CAIRO - Egyptian police…': the country of a wire story's dateline, if it has one."""
+        for size in (1, 2, 3):
+            if len(found.text) > size and found.text[size] in {"-", "—", "–", "--", ":"}:
+                words = found.text[:size]
+                if all(w.isupper() for w in words):
+                    name = " ".join(w.capitalize() for w in words)
+                    places = self.gazetteer.lookup(name)
+                    return places[0].country if places else None
+        return None
 
     # --- sentences ------------------------------------------------------------------------------
     def _sentence(
@@ -123,8 +142,8 @@ class EventBuilder:
         near = previous is not None and previous.modality == modality and previous.near(index)
         if event_type is None or (event_type in _WEAK_TYPES and near):
             # "It carried 40 rockets.": more about the incident before, not a new one
-            if near and weapons:
-                self._extend(previous, found, s, e, weapons, cues, dates, ("origin", "via"))
+            if near:
+                self._extend(previous, found, s, e, weapons, cues, dates, _FLOW_ROLES)
                 previous.last = index
             return
         draft = _Draft(event_type, [(s, e)], modality, last=index)
@@ -170,11 +189,11 @@ class EventBuilder:
                 draft.roles.setdefault(role, []).append(place)
         if draft.type == "transfer":
             first_trigger = min((t[0] for t in draft.triggers), default=e)
+            # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
+            before = [p for p in places if p.start < first_trigger and p.place.kind == "country"]
             draft.suppliers = [
-                p
-                for p in draft.roles.get("location", [])
-                if p.start < first_trigger and p.place.kind == "country" and not p.demonym
-            ]
+                p for p in before if p.demonym or p in draft.roles.get("location", [])
+            ][:1]
 
     # --- place roles ------------------------------------------------------------------------------
     def _roles(
@@ -261,9 +280,13 @@ class EventBuilder:
             previous.triggers.extend(draft.triggers)
         previous.sentences.extend(draft.sentences)
         previous.weapons.extend(draft.weapons)
+        here = previous.location_country()
         for role, places in draft.roles.items():
-            if not (weaker and role == "location"):
-                previous.roles.setdefault(role, []).extend(places)
+            if weaker and role == "location":
+                # "had been loaded in Sirte": where the weapons were before, not where this happened
+                role = "origin"
+                places = [p for p in places if p.place.country != here]
+            previous.roles.setdefault(role, []).extend(places)
         previous.actors.extend(draft.actors)
         previous.dates.extend(draft.dates)
         previous.hedges.extend(draft.hedges)
@@ -341,15 +364,27 @@ class EventBuilder:
             and incident.location != incident.origin
         ):
             incident.destination = incident.location
-        elif incident.location is None and incident.destination and incident.type in {
-            "trafficking",
-            "transfer",
-        }:
+        elif (
+            incident.location is None
+            and incident.destination
+            and incident.type
+            in {
+                "trafficking",
+                "transfer",
+            }
+        ):
             # weapons moved or delivered into a country: that is where the event is coded
             incident.location = incident.destination
             incident.geo_precision = "country"
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
+        if (
+            incident.origin
+            and incident.destination
+            and incident.location not in (None, incident.origin, incident.destination)
+            and incident.location not in incident.via
+        ):
+            incident.via.append(incident.location)  # seized on the way: the place is a transit
 
     @staticmethod
     def _locate(incident: ExtractedIncident, mention: PlaceMention) -> None:
@@ -469,3 +504,18 @@ def _split_destinations(incident: ExtractedIncident, draft: _Draft) -> list[Extr
         copy.claims = [c for c in incident.claims if c.field != "destination" or c.value == country]
         out.append(copy)
     return out
+
+
+def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) -> None:
+    """An incident the text does not place is coded where the report's other incidents happened,
+    else at the dateline, with country precision: 'the second interception near the town'."""
+    known = Counter(i.location for i in incidents if i.location)
+    fallback = known.most_common(1)[0][0] if known else dateline
+    if fallback is None:
+        return
+    for incident in incidents:
+        if incident.location is None and incident.type != "transfer":
+            incident.location = fallback
+            incident.geo_precision = "country"
+            if incident.origin and incident.origin != fallback and incident.destination is None:
+                incident.destination = fallback

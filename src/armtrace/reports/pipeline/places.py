@@ -50,6 +50,11 @@ class PlaceFinder:
             surface = source[idx[i] : idx[end - 1] + len(text[end - 1])]
             end_char = idx[end - 1] + len(text[end - 1])
             candidates = self.gazetteer.lookup(surface)
+            if not candidates and size > 1 and not surface.istitle():
+                # "the Nafusa mountains", "Gao region": capitalised as the gazetteer writes it
+                candidates = self.gazetteer.lookup(
+                    " ".join(w[:1].upper() + w[1:] for w in surface.split())
+                )
             if candidates:
                 return PlaceMention(i, end, idx[i], end_char, surface, candidates)
             if size == 1:

@@ -56,6 +56,57 @@ _FILLERS = {
 }
 
 
+_STOP = {
+    "and",
+    "or",
+    "but",
+    "with",
+    "to",
+    "from",
+    "in",
+    "at",
+    "on",
+    "by",
+    "for",
+    "as",
+    "were",
+    "was",
+    "are",
+    "is",
+    "had",
+    "have",
+    "has",
+    "been",
+    "be",
+    "which",
+    "that",
+    "who",
+    "including",
+    "included",
+    "includes",
+    "such",
+    "than",
+    "then",
+    "while",
+    "also",
+    "not",
+    "no",
+    "a",
+    "an",
+    "into",
+    "some",
+    "about",
+    "around",
+    "nearly",
+    "over",
+    "least",
+    "up",
+    "per",
+    "each",
+    "only",
+}
+
+
 @Language.factory("armtrace_quantities")
 def make_quantities(nlp: Language, name: str) -> QuantityFinder:
     return QuantityFinder()
@@ -68,6 +119,7 @@ class QuantityFinder:
         self.scales = book.scale_words
         self.vague = {tuple(v.split()) for v in book.raw["vague_quantities"]}
         self.approx = {tuple(a.split()) for a in book.raw["approximators"]}
+        self.quantity_words = {w for phrase in self.vague | self.approx for w in phrase}
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -80,16 +132,7 @@ class QuantityFinder:
         lower = found.lower
         j = mention.start - 1
         skipped = 0
-        while (
-            j >= 0
-            and skipped < 4
-            and (
-                lower[j] in _FILLERS
-                or j in demonyms
-                or found.text[j][:1].isupper()
-                and skipped == 0
-            )
-        ):
+        while j >= 0 and skipped < 3 and self._skippable(found, j, demonyms, skipped):
             j -= 1
             skipped += 1
         if j < 0:
@@ -112,6 +155,20 @@ class QuantityFinder:
         mention.quantity_text = " ".join(found.text[first:end])
         mention.q_start_char = found.idx[first]
         mention.start_char = min(mention.start_char, found.idx[first])
+
+    def _skippable(self, found: Analysis, j: int, demonyms: set[int], skipped: int) -> bool:
+        """Words that may stand between a number and its weapon: '138 complete Grad rockets',
+        '40 Russian-made rockets'; never a verb, preposition or conjunction."""
+        word = found.lower[j]
+        if word in self.words or word in self.scales or word in self.quantity_words:
+            return False
+        if word in _FILLERS or j in demonyms:
+            return True
+        if word in _STOP or not word.isalpha():
+            return False
+        if found.text[j][:1].isupper():
+            return skipped == 0
+        return not word.endswith(("ed", "ing")) and skipped < 2
 
     def _number_before(self, lower: list[str], end: int) -> tuple[int, int | None]:
         """The number phrase ending just before token `end`: '20,000', 'forty', 'two hundred',
