@@ -26,6 +26,8 @@ _LIST_KINDS = (
     "via",
     "location",
     "border",
+    "reference",
+    "agent",
     "origin_nouns",
     "generic_actors",
     "vague_quantities",

@@ -42,7 +42,7 @@ if not Doc.has_extension("incidents"):
     Doc.set_extension("incidents", default=None)
 
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
-_ROLE_KINDS = ("origin", "destination", "via", "location", "border")
+_ROLE_KINDS = ("origin", "destination", "via", "location", "border", "reference", "agent")
 _FLOW_ROLES = ("origin", "via", "destination")
 _WEAK_TYPES = {"stockpile", "sighting"}
 # Types that may be told across several sentences as one event ("seized … had been smuggled …").
@@ -199,20 +199,19 @@ class EventBuilder:
     def _roles(
         self, found: Analysis, places: list[PlaceMention], weapons: list[WeaponMention], cues: dict
     ) -> list[tuple[PlaceMention, str]]:
-        cue_at: dict[int, str] = {}
+        cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in _ROLE_KINDS:
             for _start, end, _ in cues.get(kind, []):
                 cue_at.setdefault(end - 1, kind)
-        origin_noun_at = {c[0] for c in cues.get("origin_nouns", [])}
-        # "from depots in Libya", "looted in Libya": a location cue after these gives an origin
-        origin_cue_at = {c[1] - 1 for c in cues.get("origin", []) + cues.get("trigger:looting", [])}
+        for _start, end, _ in cues.get("trigger:looting", []):
+            cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
+        for start, _end, _ in cues.get("origin_nouns", []):
+            cue_at.setdefault(start, "origin")  # "from depots in Libya"
         weapon_at = {w.start for w in weapons}
         roles: list[tuple[PlaceMention, str]] = []
         previous: tuple[PlaceMention, str] | None = None
         for place in places:
-            role = self._role(
-                found, place, previous, cue_at, origin_noun_at, origin_cue_at, weapon_at
-            )
+            role = self._role(found, place, previous, cue_at, weapon_at)
             if role is not None:
                 roles.append((place, role))
                 previous = (place, role)
@@ -224,37 +223,30 @@ class EventBuilder:
         place: PlaceMention,
         previous: tuple[PlaceMention, str] | None,
         cue_at: dict[int, str],
-        origin_noun_at: set[int],
-        origin_cue_at: set[int],
         weapon_at: set[int],
     ) -> str | None:
         lower = found.lower
         after = range(place.end, min(place.end + 3, len(lower)))
         if place.demonym or place.possessive:
-            if any(i in origin_noun_at or i in weapon_at for i in after):
-                return "origin"
+            if any(cue_at.get(i) == "origin" or i in weapon_at for i in after):
+                return "origin"  # "Libyan weapons", "Libya's stockpiles"
             if any(lower[i] in {"border", "frontier"} for i in after):
                 return "border"
             return None
-        if previous is not None and all(
-            lower[i] in _LIST_GLUE for i in range(previous[0].end, place.start)
+        if (
+            previous is not None
+            and place.start > previous[0].end
+            and all(lower[i] in _LIST_GLUE for i in range(previous[0].end, place.start))
         ):
-            if place.start > previous[0].end:  # "Mali, Niger and Chad"
-                return previous[1]
-        for back in range(1, self.window + 1):
-            i = place.start - back
-            if i < 0 or (previous is not None and i < previous[0].end):
-                break
-            kind = cue_at.get(i)
-            if kind is None:
-                continue
-            if kind == "location" and any(
-                place.start - b in origin_noun_at or place.start - b in origin_cue_at
-                for b in range(back + 1, back + self.window + 1)
-            ):
-                return "origin"  # "from depots in Libya"
-            return kind
-        return "location"
+            return previous[1]  # "to Mali, Niger and Chad"
+        stop = previous[0].end if previous is not None else 0
+        kind, at = _nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
+        if kind == "location" and at is not None:
+            # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
+            outer, _ = _nearest_cue(cue_at, at, max(stop, at - self.window))
+            if outer in {"origin", "destination"}:
+                return outer
+        return kind or "location"
 
     # --- merging --------------------------------------------------------------------------------
     @staticmethod
@@ -325,15 +317,18 @@ class EventBuilder:
         self, incident: ExtractedIncident, draft: _Draft, claims: list[Claim]
     ) -> None:
         roles = draft.roles
-        origin = _first_country(roles.get("origin", []))
-        if origin is None and draft.suppliers:
-            origin = draft.suppliers[0]
-        location_places = [p for p in roles.get("location", []) if p not in draft.suppliers]
+        suppliers = self._suppliers(incident, draft)
+        origin = suppliers[0] if suppliers else _first_country(roles.get("origin", []))
+        location_places = [p for p in roles.get("location", []) if p not in suppliers]
         if origin is not None:
             incident.origin = origin.place.country
             claims.append(Claim("origin", incident.origin, origin.start_char, origin.end_char))
+        transit = roles.get("via", [])
+        if suppliers:  # "sent by Qatar … driven in from Tunisia": Tunisia is on the way
+            transit = [p for p in roles.get("origin", []) if p.place.country != incident.origin]
+            transit += roles.get("via", [])
         seen: list[str] = []
-        for place in roles.get("via", []):
+        for place in transit:
             country = place.place.country
             if country and country not in seen and country != incident.origin:
                 seen.append(country)
@@ -346,7 +341,7 @@ class EventBuilder:
             claims.append(
                 Claim("destination", incident.destination, dest.start_char, dest.end_char)
             )
-        located = _most_specific(location_places)
+        located = _most_specific(location_places, self._seizer_country(incident, draft))
         if located is not None:
             self._locate(incident, located)
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
@@ -385,6 +380,20 @@ class EventBuilder:
             and incident.location not in incident.via
         ):
             incident.via.append(incident.location)  # seized on the way: the place is a transit
+
+    @staticmethod
+    def _suppliers(incident: ExtractedIncident, draft: _Draft) -> list[PlaceMention]:
+        """A transfer's supplier: the country before the verb, or its agent ("sent by Qatar")."""
+        if incident.type != "transfer":
+            return []
+        agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
+        return agents[:1] or draft.suppliers[:1]
+
+    @staticmethod
+    def _seizer_country(incident: ExtractedIncident, draft: _Draft) -> str | None:
+        if incident.type not in {"seizure", "collection", "destruction"}:
+            return None
+        return next((a.country for a, _ in draft.actors if a.kind == "state_force"), None)
 
     @staticmethod
     def _locate(incident: ExtractedIncident, mention: PlaceMention) -> None:
@@ -469,15 +478,16 @@ def _first_country(places: list[PlaceMention]) -> PlaceMention | None:
     return next((p for p in places if p.place.country), None)
 
 
-def _most_specific(places: list[PlaceMention]) -> PlaceMention | None:
-    """The town or region if one is named, else the country; the first of each kind."""
-    rank = {"town": 0, "region": 1, "country": 2}
+def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> PlaceMention | None:
+    """Where it happened: the first town or region named (in the seizing state's country, if one is
+    known), else the first country."""
     with_country = [p for p in places if p.place.country]
+    if prefer is not None and any(p.place.country == prefer for p in with_country):
+        with_country = [p for p in with_country if p.place.country == prefer]
     if not with_country:
         return None
-    first_country = with_country[0].place.country
-    same = [p for p in with_country if p.place.country == first_country]
-    return min(same, key=lambda p: rank.get(p.place.kind, 3))
+    inside = [p for p in with_country if p.place.kind != "country"]
+    return inside[0] if inside else with_country[0]
 
 
 def _end_char(found: Analysis, end: int) -> int:
@@ -519,3 +529,11 @@ def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) ->
             incident.geo_precision = "country"
             if incident.origin and incident.origin != fallback and incident.destination is None:
                 incident.destination = fallback
+
+
+def _nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
+    """The cue ending closest before token `before` (not before `stop`), and where it ends."""
+    for i in range(before - 1, stop - 1, -1):
+        if i in cue_at:
+            return cue_at[i], i
+    return None, None
