@@ -42,8 +42,18 @@ if not Doc.has_extension("incidents"):
     Doc.set_extension("incidents", default=None)
 
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
-_ROLE_KINDS = ("origin", "destination", "via", "location", "border", "reference", "agent")
+_ROLE_KINDS = (
+    "origin",
+    "destination",
+    "via",
+    "location",
+    "border",
+    "reference",
+    "agent",
+    "attribute",
+)
 _FLOW_ROLES = ("origin", "via", "destination")
+_MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
 _WEAK_TYPES = {"stockpile", "sighting"}
 # Types that may be told across several sentences as one event ("seized … had been smuggled …").
 _FAMILIES = {"seizure": "movement", "trafficking": "movement", "transfer": "movement"}
@@ -228,11 +238,17 @@ class EventBuilder:
         lower = found.lower
         after = range(place.end, min(place.end + 3, len(lower)))
         if place.demonym or place.possessive:
+            if (
+                place.end + 1 < len(lower)
+                and lower[place.end] == "-"
+                and lower[place.end + 1] in _MAKE
+            ):
+                return None  # "Russian-designed": where it was made, not where it came from
             if any(cue_at.get(i) == "origin" or i in weapon_at for i in after):
                 return "origin"  # "Libyan weapons", "Libya's stockpiles"
             if any(lower[i] in {"border", "frontier"} for i in after):
                 return "border"
-            return None
+            return "attribute"  # "Libya's former government": whose, used where nothing else says
         if (
             previous is not None
             and place.start > previous[0].end
@@ -347,6 +363,11 @@ class EventBuilder:
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
         else:
             self._locate_by_actor(incident, draft)
+        if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
+            holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
+            if holder is not None:
+                incident.location = holder.place.country
+                incident.geo_precision = "country"
         if incident.type in {"looting", "stockpile"}:
             if incident.location is None and incident.origin:
                 incident.location = incident.origin

@@ -38,7 +38,11 @@ class WeaponFinder:
         mentions: list[WeaponMention] = []
         i, n = 0, len(text)
         while i < n:
-            hit = self.models.match_at(text, i) or self.generic.match_at(lower, i)
+            hit = (
+                self.models.match_at(text, i)
+                or self._plural_model(text, i)
+                or self.generic.match_at(lower, i)
+            )
             if hit is None:
                 i += 1
                 continue
@@ -53,6 +57,15 @@ class WeaponFinder:
             i = end
         found.weapons = mentions
         return doc
+
+    def _plural_model(self, text: list[str], i: int) -> tuple[int, WeaponTerm | None] | None:
+        """'SA-7s', 'PKMs': a model name written as a plural."""
+        word = text[i]
+        if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+            hit = self.models.match_at([word[:-1]], 0)
+            if hit is not None and hit[0] == 1:
+                return i + 1, hit[1]
+        return None
 
     def _extend(self, lower: list[str], end: int, term: WeaponTerm) -> tuple[int, WeaponTerm]:
         """'Grad rockets', 'SA-7 surface-to-air missiles': a model followed by its generic noun is one
