@@ -28,29 +28,33 @@ _CYRILLIC = dict(
 # Greek capitals that look like Latin ones (typed serials sometimes carry them).
 _GREEK = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True))
 # Arabic-Indic (U+0660…) and Eastern Arabic-Indic / Persian (U+06F0…) digits.
-_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {
+    chr(0x06F0 + i): str(i) for i in range(10)
+}
 _SCRIPT = str.maketrans(_CYRILLIC | _GREEK | _DIGITS)
 
 # Photo misreadings, folded onto the digit: serials are mostly digits, so the digit is the likelier truth.
-_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
+_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
 
 # Separators and marks that carry no identity: spaces, dashes of every kind, dots, slashes, "No."…
 _DROP = re.compile(r"[\s\-‐‑‒–—―_./\\·,:;'\"#№()\[\]]+")
-_ILLEGIBLE = re.compile(r"[?�_]")  # "_" is dropped above; kept here for clarity of intent
 _KEEP = re.compile(r"[^0-9A-Z?*]")
 
 
 def normalise(raw: str | None) -> str:
     """The normal form: one script, capitals, no separators; `?` and `*` kept as wildcards.
 
-    >>> normalise("ак-47 № 1-4?72")
-    'AK4714?72'
+    >>> normalise("№ 1-4?72 м")
+    '14?72M'
     """
     if not raw:
         return ""
-    text = unicodedata.normalize("NFKC", raw).translate(_SCRIPT).upper()
+    # "№" first: NFKC would spell it "No", which would then read as part of the serial.
+    text = unicodedata.normalize("NFKC", raw.replace("№", " ")).translate(_SCRIPT).upper()
     text = text.replace("…", WILDCARD_ANY).replace("...", WILDCARD_ANY).replace("�", WILDCARD_ONE)
-    text = re.sub(r"\bN[O0]\.?\s*(?=\d)", "", text)  # a leading "No." is a label, not part of the serial
+    text = re.sub(
+        r"^\s*(?:NO\.|NR\.|NO\s+(?=\d))\s*", "", text
+    )  # a leading "No." labels the serial
     text = _DROP.sub("", text)
     text = _KEEP.sub("", text)
     return re.sub(r"\*+", WILDCARD_ANY, text)

@@ -152,7 +152,7 @@ class EventBuilder:
         near = previous is not None and previous.modality == modality and previous.near(index)
         if event_type is None or (event_type in _WEAK_TYPES and near):
             # "It carried 40 rockets.": more about the incident before, not a new one
-            if near:
+            if near and weapons:
                 self._extend(previous, found, s, e, weapons, cues, dates, _FLOW_ROLES)
                 previous.last = index
             return

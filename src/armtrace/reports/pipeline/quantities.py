@@ -120,6 +120,7 @@ class QuantityFinder:
         self.vague = {tuple(v.split()) for v in book.raw["vague_quantities"]}
         self.approx = {tuple(a.split()) for a in book.raw["approximators"]}
         self.quantity_words = {w for phrase in self.vague | self.approx for w in phrase}
+        self.approx_words = {w for phrase in self.approx for w in phrase}
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -139,6 +140,15 @@ class QuantityFinder:
             return
         end = j + 1
         start, value = self._number_before(lower, end)
+        if (
+            value is None
+            and lower[end - 1] in {"a", "an"}
+            and not lower[mention.end - 1].endswith("s")
+        ):
+            start, value = end - 1, 1  # "a Kornet missile"
+        if value is not None and start > 0 and lower[start - 1] in self.quantity_words:
+            if lower[start - 1] not in self.approx_words:
+                value = None  # "several hundred detonators" is vague
         if value is None:
             vague = self._phrase_ending(lower, end, self.vague)
             if vague is None and end >= 2 and lower[end - 1] == "of":

@@ -47,6 +47,8 @@ class WeaponFinder:
                 i += 1
                 continue
             end, term = hit
+            if term is None:
+                term = self._ellipsis(lower, end)  # "anti-aircraft and anti-tank missiles"
             if term is not None:
                 end, term = self._extend(lower, end, term)
                 mentions.append(
@@ -57,6 +59,26 @@ class WeaponFinder:
             i = end
         found.weapons = mentions
         return doc
+
+    def _ellipsis(self, lower: list[str], end: int) -> WeaponTerm | None:
+        """'anti-aircraft and anti-tank missiles': the first modifier takes the shared head noun."""
+        if end + 1 >= len(lower) or lower[end] not in {"and", "or"}:
+            return None
+        nxt = self.generic.match_at(lower, end + 1)
+        if nxt is None or nxt[1] is None:
+            return None
+        start = end - 1
+        while start > 0 and lower[start - 1] in {
+            "-",
+            "anti",
+            "air",
+            "aircraft",
+            "tank",
+            "personnel",
+        }:
+            start -= 1
+        hit = self.generic.match_at([*lower[start:end], lower[nxt[0] - 1]], 0)
+        return hit[1] if hit is not None else None
 
     def _plural_model(self, text: list[str], i: int) -> tuple[int, WeaponTerm | None] | None:
         """'SA-7s', 'PKMs': a model name written as a plural."""

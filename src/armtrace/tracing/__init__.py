@@ -1,0 +1,1 @@
+"""Tracing: serial normalisation, the matching engine, chain of custody and ITI trace requests."""

@@ -1,0 +1,346 @@
+"""The matching engine: blocking, then scored comparisons, then a decision per item.
+
+It follows the Fellegi–Sunter model that Splink implements: every comparison lands on a level, every
+level carries a weight (log2 of how much likelier that level is among true matches than among
+non-matches), the weights add up with a prior, and the sum is turned into a probability. Unlike a
+black-box score, every weight is reported back as an agreement or a disagreement, so an analyst can
+see why a record was put forward.
+
+Blocking keeps the work per item small on a national-size registry:
+  * folded serial and every one-character deletion of it (one misread or illegible character still
+    meets its record: SymSpell's trick);
+  * for a partial reading with `?`: the reading without its `?` (and the other `?` spelled out);
+  * for a reading with `*` (cut off, defaced): the known leading or trailing characters;
+  * for records of ranges (lots, transfers): the prefix, then the numbers by binary search.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import token_set_ratio
+
+from armtrace.tracing.fields import Marks
+from armtrace.tracing.serials import (
+    WILDCARD_ANY,
+    WILDCARD_ONE,
+    SerialRange,
+    fold,
+    known_chars,
+    pattern_matches,
+    split_serial,
+)
+
+# Characters a folded serial can hold: digits and the letters that do not fold onto a digit.
+FOLDED_ALPHABET = "0123456789ACDEFGHJKMNPQRTUVWXY"
+MAX_EXPANDED_WILDCARDS = 3  # beyond that a partial reading is searched by its ends only
+END_KEY = 4  # characters of the known end used to block readings with `*`
+BITS_PER_CHAR = math.log2(10)  # a read character narrows the field about tenfold (mostly digits)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    match: float = 0.99
+    possible: float = 0.5
+    prior: float = -8.0  # log2 odds that a blocked pair is a match before comparing anything
+
+
+@dataclass(slots=True)
+class Candidate:
+    record: str
+    score: float
+    weight: float
+    agreements: list[str] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+    serial_level: str = "none"  # identical, folded, pattern, range, near, different, missing
+    identity: str | None = None  # the folded serial this candidate pins the item to, if any
+
+    def as_dict(self) -> dict:
+        return {
+            "record": self.record,
+            "score": round(self.score, 4),
+            "agreements": self.agreements,
+            "disagreements": self.disagreements,
+        }
+
+
+@dataclass(slots=True)
+class TraceResult:
+    item: str
+    decision: str  # match, possible, none
+    candidates: list[Candidate]
+
+    def as_dict(self) -> dict:
+        return {
+            "item": self.item,
+            "decision": self.decision,
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
+
+
+# Levels that identify one weapon; a near serial (one character off) never makes a match alone,
+# because lots are numbered consecutively and the neighbour agrees on every other mark.
+STRONG_LEVELS = frozenset({"identical", "folded", "pattern", "range"})
+
+
+class Matcher:
+    """An index over records; `trace(item)` gives the scored candidates and a decision."""
+
+    def __init__(self, records: Iterable[Marks], thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.records: list[Marks] = []
+        self._folded: list[str] = []
+        self._keys: dict[str, int | list[int]] = {}
+        self._ranges: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        self._ends: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+        for record in records:
+            self._add(record)
+        self._range_lows: dict[str, list[int]] = {}
+        for prefix, runs in self._ranges.items():
+            runs.sort()
+            self._range_lows[prefix] = [low for low, _, _ in runs]
+        self._widest = {p: max(h - lo for lo, h, _ in runs) for p, runs in self._ranges.items()}
+
+    def _add(self, record: Marks) -> None:
+        idx = len(self.records)
+        self.records.append(record)
+        folded = fold(record.serial)
+        self._folded.append(folded)
+        if folded:
+            for key in {folded, *_deletions(folded)}:
+                self._put(key, idx)
+        if record.range is not None:
+            self._ranges[record.range.prefix].append((record.range.low, record.range.high, idx))
+
+    def _put(self, key: str, idx: int) -> None:
+        # An int for a key held by one record: most keys are, and a list each would cost gigabytes.
+        held = self._keys.get(key)
+        if held is None:
+            self._keys[key] = idx
+        elif isinstance(held, int):
+            self._keys[key] = [held, idx]
+        else:
+            held.append(idx)
+
+    def _get(self, key: str) -> list[int]:
+        held = self._keys.get(key)
+        return [] if held is None else [held] if isinstance(held, int) else held
+
+    # -- blocking ---------------------------------------------------------------------------------
+
+    def block(self, item: Marks) -> set[int]:
+        """Indices of the records worth comparing with the item."""
+        folded = fold(item.serial)
+        if not folded or known_chars(folded) < 3:
+            return set()
+        found: set[int] = set()
+        if WILDCARD_ANY in folded:
+            found.update(self._by_ends(folded))
+        elif WILDCARD_ONE in folded:
+            for key in _expand(folded):
+                found.update(self._get(key))
+        else:
+            for key in (folded, *_deletions(folded)):
+                found.update(self._get(key))
+        found.update(self._in_ranges(folded))
+        return found
+
+    def _by_ends(self, folded: str) -> list[int]:
+        if self._ends is None:  # built on first use: most runs have no cut-off readings
+            self._ends = (defaultdict(list), defaultdict(list))
+            for idx, serial in enumerate(self._folded):
+                if len(serial) >= END_KEY:
+                    self._ends[0][serial[:END_KEY]].append(idx)
+                    self._ends[1][serial[-END_KEY:]].append(idx)
+        head, tail = folded.split(WILDCARD_ANY, 1)[0], folded.rsplit(WILDCARD_ANY, 1)[1]
+        if len(head) >= END_KEY and WILDCARD_ONE not in head[:END_KEY]:
+            hits = self._ends[0].get(head[:END_KEY], [])
+        elif len(tail) >= END_KEY and WILDCARD_ONE not in tail[-END_KEY:]:
+            hits = self._ends[1].get(tail[-END_KEY:], [])
+        else:
+            return []
+        return [i for i in hits if pattern_matches(folded, self._folded[i])]
+
+    def _in_ranges(self, folded: str) -> list[int]:
+        if not self._ranges:
+            return []
+        probe = folded.replace(WILDCARD_ONE, "0")
+        split = split_serial(probe) if WILDCARD_ANY not in folded else None
+        if split is None or split[0] not in self._ranges:
+            return []
+        prefix, _ = split
+        digits = len(probe) - len(prefix)
+        low = int(folded[len(prefix) :].replace(WILDCARD_ONE, "0")[:digits] or 0)
+        high = int(folded[len(prefix) :].replace(WILDCARD_ONE, "9")[:digits] or 0)
+        runs, lows = self._ranges[prefix], self._range_lows[prefix]
+        # Runs starting after `high` cannot hold it; runs starting before `low - widest` end before it.
+        start = bisect.bisect_left(lows, low - self._widest[prefix])
+        stop = bisect.bisect_right(lows, high)
+        return [idx for lo, hi, idx in runs[start:stop] if lo <= high and hi >= low]
+
+    # -- comparing and deciding -------------------------------------------------------------------
+
+    def compare(self, item: Marks, record: Marks) -> Candidate:
+        """Score one pair and explain it."""
+        cand = Candidate(record=record.id, score=0.0, weight=self.thresholds.prior)
+        _compare_serial(cand, item, record)
+        _compare_model(cand, item, record)
+        _compare_text(cand, "manufacturer", item.manufacturer, record.manufacturer, 3.0, -3.0)
+        _compare_exact(cand, "country", item.country, record.country, 2.0, -5.0)
+        _compare_exact(cand, "calibre", item.calibre, record.calibre, 1.0, -5.0)
+        _compare_year(cand, item.year, record.year)
+        cand.score = 1.0 / (1.0 + 2.0 ** (-cand.weight))
+        return cand
+
+    def trace(self, item: Marks, limit: int = 5) -> TraceResult:
+        cands = [self.compare(item, self.records[i]) for i in self.block(item)]
+        cands.sort(key=lambda c: (-c.weight, c.record))
+        shown = [c for c in cands if c.score >= self.thresholds.possible][:limit] or cands[:1]
+        return TraceResult(item.id, self._decide(cands), shown)
+
+    def _decide(self, cands: list[Candidate]) -> str:
+        t = self.thresholds
+        strong = [c for c in cands if c.score >= t.match and c.serial_level in STRONG_LEVELS]
+        if strong:
+            # Two records both fitting a partial reading with different serials: the reading cannot
+            # tell them apart, so the analyst must. Records of one serial (ledger row, transfer,
+            # collection) or a range around it are the same weapon's history, not a conflict.
+            identities = {c.identity for c in strong if c.identity is not None}
+            return "match" if len(identities) <= 1 else "possible"
+        if cands and cands[0].score >= t.possible:
+            return "possible"
+        return "none"
+
+
+def _deletions(serial: str) -> list[str]:
+    return [serial[:i] + serial[i + 1 :] for i in range(len(serial))]
+
+
+def _expand(folded: str) -> list[str]:
+    """Keys for a reading with `?`: all but the last `?` spelled out, the last one deleted."""
+    holes = folded.count(WILDCARD_ONE)
+    if holes > MAX_EXPANDED_WILDCARDS:
+        return []
+    keys = [folded]
+    for _ in range(holes - 1):
+        keys = [k.replace(WILDCARD_ONE, c, 1) for k in keys for c in FOLDED_ALPHABET]
+    return [k.replace(WILDCARD_ONE, "", 1) for k in keys]
+
+
+def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
+    got, want = item.serial, record.serial
+    fgot = fold(got)
+    if want:
+        fwant = fold(want)
+        if got == want:
+            _agree(cand, "serial", f"identical ({want})", 18.0, "identical", fwant)
+        elif fgot == fwant:
+            _agree(
+                cand,
+                "serial",
+                f"equal allowing photo misreadings ({got} ~ {want})",
+                15.0,
+                "folded",
+                fwant,
+            )
+        elif (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
+            bits = min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
+            _agree(cand, "serial", f"partial reading {got} fits {want}", bits, "pattern", fwant)
+        elif len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
+            _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, "near", None)
+        else:
+            _disagree(cand, "serial", f"{got} vs {want}", -12.0, "different")
+        return
+    if record.range is not None:
+        _compare_range(cand, got, fgot, record.range)
+        return
+    cand.serial_level = "missing"
+
+
+def _compare_range(cand: Candidate, got: str, fgot: str, rng: SerialRange) -> None:
+    if fgot in rng:
+        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", None)
+    elif rng.overlaps_pattern(fgot):
+        _agree(cand, "serial", f"partial reading {got} may lie in range {rng}", 8.0, "range", None)
+    else:
+        _disagree(cand, "serial", f"{got} outside range {rng}", -12.0, "different")
+
+
+def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
+    if item.model and record.model:
+        if item.model == record.model:
+            cand.agreements.append(f"model: {item.model}")
+            cand.weight += 3.0
+            return
+        if item.category and item.category == record.category:
+            cand.disagreements.append(
+                f"model: {item.model} vs {record.model} (both {item.category})"
+            )
+            cand.weight -= 2.0
+            return
+        cand.disagreements.append(f"model: {item.model} vs {record.model}")
+        cand.weight -= 8.0
+    elif item.category and record.category:
+        _compare_exact(cand, "category", item.category, record.category, 1.0, -8.0)
+
+
+def _compare_text(
+    cand: Candidate, name: str, got: str | None, want: str | None, agree: float, disagree: float
+) -> None:
+    if not got or not want:
+        return
+    # Firm names come transliterated many ways (Izhmash, Izhevsk Mechanical Plant, IZH): a token-set
+    # ratio forgives word order and extra words; only a clear difference counts against.
+    similarity = token_set_ratio(got, want)
+    if similarity >= 85:
+        cand.agreements.append(f"{name}: {want}")
+        cand.weight += agree
+    elif similarity < 50:
+        cand.disagreements.append(f"{name}: {got} vs {want}")
+        cand.weight += disagree
+
+
+def _compare_exact(
+    cand: Candidate, name: str, got: str | None, want: str | None, agree: float, disagree: float
+) -> None:
+    if not got or not want:
+        return
+    if got == want:
+        cand.agreements.append(f"{name}: {want}")
+        cand.weight += agree
+    else:
+        cand.disagreements.append(f"{name}: {got} vs {want}")
+        cand.weight += disagree
+
+
+def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
+    if got is None or want is None:
+        return
+    if got == want:
+        cand.agreements.append(f"year: {want}")
+        cand.weight += 2.0
+    elif abs(got - want) == 1:  # year marks and ledger years differ by one around New Year
+        cand.agreements.append(f"year: {got} vs {want} (one year apart)")
+    else:
+        cand.disagreements.append(f"year: {got} vs {want}")
+        cand.weight -= 3.0
+
+
+def _agree(
+    cand: Candidate, name: str, text: str, bits: float, level: str, ident: str | None
+) -> None:
+    cand.agreements.append(f"{name}: {text}")
+    cand.weight += bits
+    cand.serial_level = level
+    cand.identity = ident
+
+
+def _disagree(cand: Candidate, name: str, text: str, bits: float, level: str) -> None:
+    cand.disagreements.append(f"{name}: {text}")
+    cand.weight += bits
+    cand.serial_level = level
