@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from armtrace.records.models import Record
 from armtrace.records.readers import Row, read_rows
 from armtrace.store import Store
-from armtrace.tracing.fields import country_of, model_of
-from armtrace.tracing.serials import normalise, parse_range
+from armtrace.tracing.fields import known_country, model_of
+from armtrace.tracing.serials import normalise, parse_range, range_ends
 from armtrace.vocabulary import WEAPON_CATEGORIES
 
 KINDS = ("stockpile", "transfer", "collection", "destruction")
@@ -109,18 +110,19 @@ def _canonical(raw: Row, kind: str, report: ImportReport) -> Row:
 
 def _store_new(store: Store, parsed: dict[str, Record], report: ImportReport) -> None:
     with store.transaction() as session:
-        existing = _existing_ids(session, list(parsed))
+        existing = _existing_ids_of(session, Record, list(parsed))
         fresh = [r for rid, r in parsed.items() if rid not in existing]
         session.add_all(fresh)
     report.imported = len(fresh)
     report.already_present = len(parsed) - len(fresh)
 
 
-def _existing_ids(session, ids: list[str]) -> set[str]:  # type: ignore[no-untyped-def]
+def _existing_ids_of(session: Session, table: type, ids: list[str]) -> set[str]:
+    """Which of these ids are already stored (in bounded IN lists: SQLite caps bound parameters)."""
     found: set[str] = set()
-    for start in range(0, len(ids), 500):  # bounded IN lists: SQLite caps bound parameters
+    for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found.update(session.scalars(select(Record.id).where(Record.id.in_(chunk))))
+        found.update(session.scalars(select(table.id).where(table.id.in_(chunk))))
     return found
 
 
@@ -136,28 +138,36 @@ def parse_row(kind: str, row: Row, source: str, number: int, now: datetime) -> R
     _serials(fields)
     _category(fields)
     if not any(fields.get(k) for k in ("serial", "serial_from", "model", "category", "lot")):
-        raise RowError("no serial, serial range, lot, model or category: nothing identifies the weapon")
+        raise RowError(
+            "no serial, serial range, lot, model or category: nothing identifies the weapon"
+        )
     if "as_of" in fields:
         fields["date"] = fields.pop("as_of")
     if kind == "stockpile" and fields.get("status") not in (None, *STOCK_STATUSES):
         raise RowError(f"status {fields['status']!r} is not one of {', '.join(STOCK_STATUSES)}")
     rid = row_key(kind, fields)
-    return Record(id=rid, kind=kind, source_file=source, row_number=number, imported_at=now, **fields)
+    return Record(
+        id=rid, kind=kind, source_file=source, row_number=number, imported_at=now, **fields
+    )
 
 
 def row_key(kind: str, fields: dict[str, object]) -> str:
     """A content-derived id: the kind and the row's values, independent of column order and file."""
-    text = kind + "\x1f" + "\x1f".join(f"{k}={fields[k]}" for k in sorted(fields) if fields[k] is not None)
+    text = (
+        kind
+        + "\x1f"
+        + "\x1f".join(f"{k}={fields[k]}" for k in sorted(fields) if fields[k] is not None)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _serials(fields: dict[str, object]) -> None:
     text = fields.pop("serial_range", None)
     if text:
-        rng = parse_range(str(text))
-        if rng is None:
+        ends = range_ends(str(text))
+        if ends is None or parse_range(*ends) is None:
             raise RowError(f"serial_range {text!r} is not a range like AK1000-AK1999")
-        fields["serial_from"], fields["serial_to"] = str(text).replace("–", "-").split("-", 1)
+        fields["serial_from"], fields["serial_to"] = ends
     start, end = fields.get("serial_from"), fields.get("serial_to")
     if bool(start) != bool(end):
         raise RowError("serial_from and serial_to go together")
@@ -202,8 +212,8 @@ def _date(name: str) -> Callable[[str], str]:
 
 def _country(name: str) -> Callable[[str], str]:
     def convert(value: str) -> str:
-        code = country_of(value)
-        if code is None or not re.fullmatch(r"[A-Z]{2}", code) or len(value.strip()) > 2 and code == value.strip().upper()[:2]:
+        code = known_country(value)
+        if code is None:
             raise RowError(f"{name} {value!r} is not a country (ISO 3166-1 alpha-2 or a name)")
         return code
 

@@ -43,7 +43,9 @@ class Record(Base):
     depot: Mapped[str | None] = mapped_column(String(255))
     place: Mapped[str | None] = mapped_column(String(255))
     country: Mapped[str | None] = mapped_column(String(2))
-    status: Mapped[str | None] = mapped_column(String(16))  # in_store, issued, lost, looted, destroyed
+    status: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # in_store, issued, lost, looted, destroyed
     date: Mapped[str | None] = mapped_column(String(10))  # as-of date, transfer or event date
     security_status: Mapped[str | None] = mapped_column(Text)
     last_audit: Mapped[str | None] = mapped_column(String(10))

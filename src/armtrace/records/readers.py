@@ -16,7 +16,7 @@ Row = dict[str, str]
 
 
 def header_key(name: str) -> str:
-    """"Serial No." → "serial_no": headers compare without case, spaces or punctuation."""
+    """ "Serial No." → "serial_no": headers compare without case, spaces or punctuation."""
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
 
@@ -33,7 +33,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Row]]:
         sample = fh.read(8192)
         fh.seek(0)
         try:
-            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+                sample, delimiters=",;\t"
+            )
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(fh, dialect)

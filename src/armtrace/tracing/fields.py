@@ -88,12 +88,19 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=4096)
-def country_of(text: str | None) -> str | None:
-    """ISO2 for a country as marked or written: "BG", "Bulgaria", "Bulgarian" all give BG."""
+def known_country(text: str | None) -> str | None:
+    """ISO2 for a country as marked or written ("BG", "Bulgaria", "Bulgarian" give BG), else None."""
     if not text or not text.strip():
         return None
-    return _country_names().get(text.strip().lower(), text.strip().upper()[:2])
+    return _country_names().get(text.strip().lower())
+
+
+@lru_cache(maxsize=4096)
+def country_of(text: str | None) -> str | None:
+    """Like `known_country`, but an unknown mark is kept (upper-cased) so two equal marks still agree."""
+    if not text or not text.strip():
+        return None
+    return known_country(text) or text.strip().upper()
 
 
 def calibre_of(text: str | None) -> str | None:

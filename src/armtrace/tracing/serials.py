@@ -117,6 +117,15 @@ class SerialRange:
         return f"{self.prefix}{self.low:0{self.width}d}-{self.prefix}{self.high:0{self.width}d}"
 
 
+_RANGE_TEXT = re.compile(r"\s*(.+?)\s*(?:–|—|-{1,2}|\bto\b|\.\.)\s*(\S+)\s*", re.I)
+
+
+def range_ends(text: str) -> tuple[str, str] | None:
+    """The two ends of a range as written: "AK-1000 - AK-1999" → ("AK-1000", "AK-1999")."""
+    m = _RANGE_TEXT.fullmatch(text)
+    return (m.group(1), m.group(2)) if m else None
+
+
 _SPLIT = re.compile(r"(.*?)(\d+)")
 
 
@@ -134,10 +143,10 @@ def parse_range(start: str | None, end: str | None = None) -> SerialRange | None
     The end may omit the prefix it shares with the start. Returns None where no range can be read.
     """
     if end is None and start:
-        m = re.fullmatch(r"\s*(.+?)\s*(?:–|—|-{1,2}|\bto\b|\.\.)\s*(\S+)\s*", start, re.I)
-        if m is None:
+        ends = range_ends(start)
+        if ends is None:
             return None
-        start, end = m.groups()
+        start, end = ends
     if not start or not end:
         return None
     first, last = fold(normalise(start)), fold(normalise(end))

@@ -28,6 +28,7 @@ _LIST_KINDS = (
     "border",
     "reference",
     "agent",
+    "weak_triggers",
     "origin_nouns",
     "generic_actors",
     "vague_quantities",

@@ -64,7 +64,7 @@ def _family(event_type: str) -> str:
 
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
-HISTORY_YEARS = 5  # a dated claim this many years before publication is background, not news
+HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
 
 @dataclass
@@ -150,7 +150,11 @@ class EventBuilder:
         modality = self._modality(cues, dates, published)
         previous = drafts[-1] if drafts else None
         near = previous is not None and previous.modality == modality and previous.near(index)
-        if event_type is None or (event_type in _WEAK_TYPES and near):
+        spans = {
+            (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
+        }
+        weak = bool(spans) and spans <= {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
+        if event_type is None or (near and (event_type in _WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and weapons:
                 self._extend(previous, found, s, e, weapons, cues, dates, _FLOW_ROLES)
@@ -202,7 +206,9 @@ class EventBuilder:
             # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
             before = [p for p in places if p.start < first_trigger and p.place.kind == "country"]
             draft.suppliers = [
-                p for p in before if p.demonym or p in draft.roles.get("location", [])
+                p
+                for p in before
+                if p.demonym or p.possessive or p in draft.roles.get("location", [])
             ][:1]
 
     # --- place roles ------------------------------------------------------------------------------
@@ -224,7 +230,8 @@ class EventBuilder:
             role = self._role(found, place, previous, cue_at, weapon_at)
             if role is not None:
                 roles.append((place, role))
-                previous = (place, role)
+                if not (place.demonym or place.possessive):
+                    previous = (place, role)
         return roles
 
     def _role(
@@ -520,12 +527,9 @@ def _has_quantity(weapons: list[WeaponMention]) -> bool:
 
 
 def _split_destinations(incident: ExtractedIncident, draft: _Draft) -> list[ExtractedIncident]:
-    """'to Mali, Niger and Chad' is three flows: one incident per stated destination country."""
-    countries: list[str] = []
-    for place in draft.roles.get("destination", []):
-        c = place.place.country
-        if c and c not in countries:
-            countries.append(c)
+    """'to Mali, Niger and Chad' is three flows: one incident per country of a listed destination.
+    Destinations named apart ("meant for Syria … heading for Lebanon") keep the first."""
+    countries = _first_list(draft.roles.get("destination", []))
     if len(countries) < 2:
         return [incident]
     out = []
@@ -535,6 +539,25 @@ def _split_destinations(incident: ExtractedIncident, draft: _Draft) -> list[Extr
         copy.claims = [c for c in incident.claims if c.field != "destination" or c.value == country]
         out.append(copy)
     return out
+
+
+def _first_list(places: list[PlaceMention]) -> list[str]:
+    """Countries of the first run of places joined only by commas and 'and'."""
+    countries: list[str] = []
+    for i, place in enumerate(places):
+        if i and place.start - places[i - 1].end > 3:
+            break
+        if place.place.country and place.place.country not in countries:
+            countries.append(place.place.country)
+    return countries
+
+
+def _nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
+    """The cue ending closest before token `before` (not before `stop`), and where it ends."""
+    for i in range(before - 1, stop - 1, -1):
+        if i in cue_at:
+            return cue_at[i], i
+    return None, None
 
 
 def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) -> None:
@@ -550,11 +573,3 @@ def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) ->
             incident.geo_precision = "country"
             if incident.origin and incident.origin != fallback and incident.destination is None:
                 incident.destination = fallback
-
-
-def _nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
-    """The cue ending closest before token `before` (not before `stop`), and where it ends."""
-    for i in range(before - 1, stop - 1, -1):
-        if i in cue_at:
-            return cue_at[i], i
-    return None, None

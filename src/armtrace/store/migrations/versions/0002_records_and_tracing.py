@@ -13,6 +13,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+
 def upgrade() -> None:
     op.create_table(
         "records",
@@ -148,6 +149,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_trace_request_events_request_id"), ["request_id"], unique=False
         )
+
 
 def downgrade() -> None:
     for table in (
