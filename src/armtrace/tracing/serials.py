@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 WILDCARD_ONE = "?"  # one illegible character
@@ -95,6 +95,7 @@ class SerialRange:
     low: int
     high: int
     width: int  # digits in the numeric part (leading zeros count)
+    text: str = field(default="", compare=False)  # as written (normal form), for explanations
 
     def __contains__(self, serial: object) -> bool:
         if not isinstance(serial, str):
@@ -114,6 +115,8 @@ class SerialRange:
         return low <= self.high and high >= self.low
 
     def __str__(self) -> str:
+        if self.text:
+            return self.text
         return f"{self.prefix}{self.low:0{self.width}d}-{self.prefix}{self.high:0{self.width}d}"
 
 
@@ -150,6 +153,7 @@ def parse_range(start: str | None, end: str | None = None) -> SerialRange | None
     if not start or not end:
         return None
     first, last = fold(normalise(start)), fold(normalise(end))
+    text = f"{normalise(start)}-{normalise(end)}"
     a, b = split_serial(first), split_serial(last)
     if a is None or b is None:
         return None
@@ -158,4 +162,4 @@ def parse_range(start: str | None, end: str | None = None) -> SerialRange | None
         return None
     digits = len(first) - len(prefix)
     low, high = sorted((a[1], b[1]))
-    return SerialRange(prefix, low, high, digits)
+    return SerialRange(prefix, low, high, digits, text)

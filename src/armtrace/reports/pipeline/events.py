@@ -156,9 +156,11 @@ class EventBuilder:
         weak = bool(spans) and spans <= {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
         if event_type is None or (near and (event_type in _WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
-            if near and weapons:
-                self._extend(previous, found, s, e, weapons, cues, dates, _FLOW_ROLES)
-                previous.last = index
+            if near and (weapons or event_type):
+                part = _Draft(previous.type, [(s, e)], modality, last=index)
+                self._extend(part, found, s, e, weapons, cues, dates, _ROLE_KINDS)
+                # a verb ("had been loaded in Sirte") tells where the weapons were before
+                self._merge(previous, part, location_as="origin" if event_type else None)
             return
         draft = _Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
@@ -284,10 +286,14 @@ class EventBuilder:
         db = {d.value[:7] for d in draft.dates}
         return not (da and db and not da & db)
 
-    def _merge(self, previous: _Draft, draft: _Draft) -> None:
+    def _merge(self, previous: _Draft, draft: _Draft, location_as: str | None = "") -> None:
         """Fold a sentence's draft into the incident before it. A weaker verb ("had been smuggled"
         after "seized") tells the weapons' past: it adds origin and route, not the place."""
-        weaker = self.priority.index(draft.type) > self.priority.index(previous.type)
+        weaker = location_as != "" or (
+            self.priority.index(draft.type) > self.priority.index(previous.type)
+        )
+        if location_as == "":
+            location_as = "origin" if weaker else "location"
         if not weaker and draft.type not in _WEAK_TYPES:
             previous.type = draft.type
             previous.triggers = draft.triggers + previous.triggers
@@ -297,9 +303,11 @@ class EventBuilder:
         previous.weapons.extend(draft.weapons)
         here = previous.location_country()
         for role, places in draft.roles.items():
-            if weaker and role == "location":
+            if role == "location" and location_as != "location":
+                if location_as is None:
+                    continue
                 # "had been loaded in Sirte": where the weapons were before, not where this happened
-                role = "origin"
+                role = location_as
                 places = [p for p in places if p.place.country != here]
             previous.roles.setdefault(role, []).extend(places)
         previous.actors.extend(draft.actors)
