@@ -1,0 +1,117 @@
+"""The matching engine: blocking, scored and explained comparisons, decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from armtrace.tracing.engine import Matcher, Thresholds
+from armtrace.tracing.fields import calibre_of, country_of, manufacturer_of, marks, model_of
+
+RECORDS = [
+    marks(
+        "ledger-1", serial="AK 1-4172", model="AKM", manufacturer="Izhmash", country="RU", year=1978
+    ),
+    marks(
+        "ledger-2", serial="1-4872", model="AKM", manufacturer="Izhmash", country="RU", year=1978
+    ),
+    marks("ledger-3", serial="7733561", model="FN FAL", manufacturer="FN Herstal", country="BE"),
+    marks("lot-1", serial_range="BG20000-BG20999", model="AKM", country="BG", year=1985),
+    marks("ledger-4", serial="55501", model="Makarov"),
+    marks("ledger-5", serial="55502", model="Makarov"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(RECORDS)
+
+
+def item(serial: str, **kw: object) -> object:
+    return marks("item", serial=serial, **kw)  # type: ignore[arg-type]
+
+
+def test_exact_serial_is_a_match_with_its_explanation(matcher: Matcher) -> None:
+    result = matcher.trace(item("AK14172", model="Kalashnikov AKM", manufacturer="Izhmash plant"))
+    assert result.decision == "match"
+    best = result.candidates[0]
+    assert best.record == "ledger-1" and best.score > 0.99
+    assert "serial: identical (AK14172)" in best.agreements
+    assert "model: AKM" in best.agreements
+    assert "manufacturer: izhmash" in best.agreements
+    assert best.disagreements == []
+
+
+def test_photo_misreadings_and_scripts_still_match(matcher: Matcher) -> None:
+    for read in ("ak l4I72", "АК 14172", "AK ١٤١٧٢"):
+        result = matcher.trace(item(read, model="AKM"))
+        assert result.decision == "match", read
+        assert result.candidates[0].record == "ledger-1"
+
+
+def test_partial_serial_unique_is_a_match(matcher: Matcher) -> None:
+    result = matcher.trace(item("AK1-4?72", model="AKM", year=1978))
+    assert result.decision == "match"
+    assert result.candidates[0].record == "ledger-1"
+    assert any("partial reading" in a for a in result.candidates[0].agreements)
+
+
+def test_partial_serial_fitting_two_weapons_is_only_possible(matcher: Matcher) -> None:
+    result = matcher.trace(item("5550?", model="Makarov"))
+    assert result.decision == "possible"
+    assert {c.record for c in result.candidates} == {"ledger-4", "ledger-5"}
+
+
+def test_cut_off_serial_with_star(matcher: Matcher) -> None:
+    result = matcher.trace(item("*733561", model="FAL"))
+    assert result.candidates[0].record == "ledger-3"
+    assert result.decision == "match"
+
+
+def test_serial_in_a_range_meets_the_lot(matcher: Matcher) -> None:
+    result = matcher.trace(item("BG-20517", model="AKM", country="Bulgaria"))
+    assert result.decision == "match"
+    best = result.candidates[0]
+    assert best.record == "lot-1"
+    assert "serial: BG20517 within range BG20000-BG20999" in best.agreements
+    assert "country: BG" in best.agreements
+
+
+def test_one_character_off_is_never_more_than_possible(matcher: Matcher) -> None:
+    result = matcher.trace(item("AK14173", model="AKM", manufacturer="Izhmash", year=1978))
+    assert result.decision == "possible"
+    assert any("one character off" in a for a in result.candidates[0].agreements)
+
+
+def test_disagreements_are_explained_and_lower_the_score(matcher: Matcher) -> None:
+    agreeing = matcher.trace(item("7733561", model="FN FAL", country="BE")).candidates[0]
+    clashing = matcher.trace(item("7733561", model="AKM", country="RU")).candidates[0]
+    assert clashing.score < agreeing.score
+    assert "model: AKM vs FN FAL (both rifle)" in clashing.disagreements or any(
+        d.startswith("model: AKM vs FN FAL") for d in clashing.disagreements
+    )
+    assert "country: RU vs BE" in clashing.disagreements
+
+
+def test_unknown_serial_gives_none(matcher: Matcher) -> None:
+    assert matcher.trace(item("ZZ99999")).decision == "none"
+    assert matcher.trace(item("")).decision == "none"
+    assert matcher.trace(item("1?")).candidates == []  # too little read to search
+
+
+def test_thresholds_are_configurable() -> None:
+    strict = Matcher(RECORDS, Thresholds(match=0.999999, possible=0.5))
+    assert strict.trace(item("*733561")).decision == "possible"
+
+
+def test_as_dict_shape(matcher: Matcher) -> None:
+    out = matcher.trace(item("AK14172")).as_dict()
+    assert set(out) == {"item", "decision", "candidates"}
+    assert set(out["candidates"][0]) == {"record", "score", "agreements", "disagreements"}
+
+
+def test_field_normalisers() -> None:
+    assert model_of("ak47") == ("AK-47", "assault_rifle")
+    assert model_of("Kalashnikov AKM") == ("AKM", "assault_rifle")
+    assert country_of("Bulgarian") == country_of("bg") == "BG"
+    assert manufacturer_of("Izhmash Plant") == manufacturer_of("IZHMASH") == "izhmash"
+    assert calibre_of("7.62 x 39mm") == calibre_of("7.62×39") == "7.62x39"
