@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from armtrace.cli import demo, incidents, reports
+from armtrace.cli import demo, incidents, records, reports
 
 app = typer.Typer(
     name="armtrace",
@@ -16,5 +16,6 @@ app = typer.Typer(
 reports.register(app)
 incidents.register(app)
 demo.register(app)
+records.register(app)
 
 __all__ = ["app"]

@@ -16,6 +16,7 @@ from armtrace.reports.pipeline.lexicon import Lexicon
 # cue kinds whose entries are plain lists in cues.yaml
 _LIST_KINDS = (
     "policy",
+    "violation",
     "new_event",
     "hedges",
     "negations",

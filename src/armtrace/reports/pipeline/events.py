@@ -53,6 +53,7 @@ _ROLE_KINDS = (
     "attribute",
 )
 _FLOW_ROLES = ("origin", "via", "destination")
+_CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 _MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
 _WEAK_TYPES = {"stockpile", "sighting"}
 # Types that may be told across several sentences as one event ("seized … had been smuggled …").
@@ -140,11 +141,17 @@ class EventBuilder:
         cues = {label: [c for c in items if s <= c[0] < e] for label, items in found.cues.items()}
         cues = {label: items for label, items in cues.items() if items}
         weapons = [w for w in found.weapons if s <= w.start < e]
-        types = [label.split(":", 1)[1] for label in cues if label.startswith("trigger:")]
+        weak_spans = {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
+        types = [
+            label.split(":", 1)[1]
+            for label in cues
+            if label.startswith("trigger:")
+            and any((c[0], c[1]) not in weak_spans for c in cues[label])
+        ] or [label.split(":", 1)[1] for label in cues if label.startswith("trigger:")]
         event_type = min(types, key=self.priority.index) if types else None
         if event_type == "looting_event":
             event_type = "looting"
-        if "policy" in cues and event_type not in {"seizure", "use", "looting"}:
+        if "policy" in cues and "violation" not in cues and event_type not in _CONCRETE:
             return
         dates = [d for d in found.dates if s <= d.start < e]
         modality = self._modality(cues, dates, published)
@@ -153,7 +160,7 @@ class EventBuilder:
         spans = {
             (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
         }
-        weak = bool(spans) and spans <= {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
+        weak = bool(spans) and spans <= weak_spans
         if event_type is None or (near and (event_type in _WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and (weapons or event_type):

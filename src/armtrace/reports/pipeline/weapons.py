@@ -8,9 +8,11 @@ from spacy.tokens import Doc
 from armtrace.reference.weapons import WeaponTerm, load_taxonomy
 from armtrace.reports.pipeline.analysis import analysis, tokenizer_words
 from armtrace.reports.pipeline.lexicon import Lexicon
-from armtrace.reports.pipeline.mentions import WeaponMention
+from armtrace.reports.pipeline.mentions import Analysis, WeaponMention
 
 _UPPER_GENERIC = {"MANPADS", "MANPAD", "ATGM", "ATGMs", "IEDs"}
+_ANAPHORS = {"missile", "missiles"}
+_MISSILES = {"manpads", "atgm", "artillery_rocket"}
 
 
 @Language.factory("armtrace_weapons")
@@ -44,6 +46,9 @@ class WeaponFinder:
                 or self.generic.match_at(lower, i)
             )
             if hit is None:
+                mention = self._anaphor(found, mentions, i)
+                if mention is not None:
+                    mentions.append(mention)
                 i += 1
                 continue
             end, term = hit
@@ -59,6 +64,18 @@ class WeaponFinder:
             i = end
         found.weapons = mentions
         return doc
+
+    @staticmethod
+    def _anaphor(found: Analysis, mentions: list[WeaponMention], i: int) -> WeaponMention | None:
+        """A bare 'missiles' means the kind of missile the report last named ('SA-7 missiles …
+        at least 80 missiles were taken'); with none named before, it is left out."""
+        if found.lower[i] not in _ANAPHORS:
+            return None
+        for earlier in reversed(mentions):
+            if earlier.category in _MISSILES:
+                end_char = found.idx[i] + len(found.text[i])
+                return WeaponMention(i, i + 1, found.idx[i], end_char, earlier.category, None)
+        return None
 
     def _ellipsis(self, lower: list[str], end: int) -> WeaponTerm | None:
         """'anti-aircraft and anti-tank missiles': the first modifier takes the shared head noun."""
