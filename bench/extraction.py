@@ -27,9 +27,8 @@ def corpus(n: int, words: int) -> list[Report]:
         while sum(len(p.split()) for p in parts) < words:
             parts.append(bodies[i % len(bodies)])
             i += 1
-        reports.append(
-            Report(key=f"bench-{len(reports)}", text="\n\n".join(parts), published=date(2013, 6, 1))
-        )
+        text = " ".join("\n\n".join(parts).split(" ")[:words])  # about `words` words
+        reports.append(Report(key=f"bench-{len(reports)}", text=text, published=date(2013, 6, 1)))
     return reports
 
 
