@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
 def _print_errors(errors: list[tuple[int, str]], path: str) -> None:
     for number, reason in errors:
-        console.print(f"[red]{path}: row {number}:[/] {reason}")
+        console.print(f"[red]{path}: row {number}:[/] {reason}", soft_wrap=True)
 
 
 @records_app.command("import")
@@ -55,10 +55,13 @@ def records_import(
         report = import_records(store, path, kind)
         _print_errors(report.errors, str(path))
         if report.ignored_columns:
-            console.print(f"{path}: ignored columns: {', '.join(report.ignored_columns)}")
+            console.print(
+                f"{path}: ignored columns: {', '.join(report.ignored_columns)}", soft_wrap=True
+            )
         console.print(
             f"{path}: {report.imported} imported, {report.already_present} already present, "
-            f"{len(report.errors)} rejected"
+            f"{len(report.errors)} rejected",
+            soft_wrap=True,
         )
         failed |= bool(report.errors)
     raise typer.Exit(1 if failed else 0)
@@ -77,7 +80,8 @@ def items_import(
         _print_errors(report.errors, str(path))
         console.print(
             f"{path}: {report.imported} imported, {report.already_present} already present, "
-            f"{len(report.errors)} rejected"
+            f"{len(report.errors)} rejected",
+            soft_wrap=True,
         )
         failed |= bool(report.errors)
     raise typer.Exit(1 if failed else 0)
@@ -234,10 +238,14 @@ def trace_custody(item: str, db: DbOption = None) -> None:
     for step in custody.steps:
         out.print(
             f"{step.date or '?':>10}  {step.stage:<12} {step.text}"
-            + (f"  [{step.record}]" if step.record else "")
+            + (f"  [{step.record}]" if step.record else ""),
+            markup=False,
+            soft_wrap=True,
         )
     where = custody.diversion.text if custody.diversion else "unknown"
-    out.print(f"point of diversion: {where} ({custody.diversion_reason})")
+    out.print(
+        f"point of diversion: {where} ({custody.diversion_reason})", markup=False, soft_wrap=True
+    )
 
 
 @requests_app.command("create")

@@ -1,0 +1,72 @@
+"""Tracing against the store: jsonl shape, confirm/reject audit trail, chain of custody; both backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from armtrace.records.importer import iter_records
+from armtrace.store import Store
+from armtrace.tracing.service import chain_of_custody, decide, decision_history, trace_items
+
+
+def ids(store: Store) -> dict[str, str]:
+    """record kind+status → id"""
+    return {f"{r.kind}:{r.serial or r.serial_from}": r.id for r in iter_records(store)}
+
+
+def test_trace_gives_explained_candidates(world: Store) -> None:
+    results = {r.item: r for r, _ in trace_items(world)}
+    assert results["gao-2"].decision == "none"
+    gao = results["gao-1"]
+    assert gao.decision == "match"
+    records = ids(world)
+    found = {c.record for c in gao.candidates}
+    # the ledger row and the transfer whose range holds it: two records of one weapon's history
+    assert found == {records["stockpile:AK 1-4172"], records["transfer:AK14000"]}
+    assert all(c.agreements for c in gao.candidates)
+
+
+def test_confirm_and_reject_are_appended_never_overwritten(world: Store) -> None:
+    ledger = ids(world)["stockpile:AK 1-4172"]
+    decide(world, "gao-1", ledger, "rejected", "analyst A", "wrong depot?")
+    ((result, verdicts),) = trace_items(world, ["gao-1"])
+    assert verdicts == {ledger: "rejected"}
+    assert ledger not in {c.record for c in result.candidates}
+    decide(world, "gao-1", ledger, "confirmed", "analyst B", "photo of the receiver matches")
+    history = decision_history(world, "gao-1")
+    assert [(h.decision, h.analyst, h.note) for h in history] == [
+        ("rejected", "analyst A", "wrong depot?"),
+        ("confirmed", "analyst B", "photo of the receiver matches"),
+    ]
+    assert all(h.decided_at is not None for h in history)
+    ((result, verdicts),) = trace_items(world, ["gao-1"])
+    assert result.decision == "match" and verdicts[ledger] == "confirmed"
+
+
+def test_decisions_are_checked(world: Store) -> None:
+    ledger = ids(world)["stockpile:AK 1-4172"]
+    with pytest.raises(ValueError):
+        decide(world, "gao-1", ledger, "maybe", "A")
+    with pytest.raises(ValueError):
+        decide(world, "gao-1", ledger, "confirmed", " ")
+    with pytest.raises(LookupError):
+        decide(world, "nope", ledger, "confirmed", "A")
+
+
+def test_chain_of_custody_and_point_of_diversion(world: Store) -> None:
+    records = ids(world)
+    for key in ("stockpile:AK 1-4172", "transfer:AK14000"):
+        decide(world, "gao-1", records[key], "confirmed", "A")
+    custody = chain_of_custody(world, "gao-1")
+    assert [s.stage for s in custody.steps] == [
+        "manufacture",
+        "transfer",
+        "stockpile",
+        "documented",
+    ]
+    assert custody.steps[1].text == "transferred RU → LY for Libyan Army (C-1979-33)"
+    assert (
+        custody.diversion is not None and custody.diversion.record == records["stockpile:AK 1-4172"]
+    )
+    assert custody.diversion_reason == "recorded as looted"
+    assert "Gao, ML" in custody.steps[-1].text
