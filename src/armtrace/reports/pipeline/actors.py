@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from armtrace.reference.actors import ActorIndex, load_actors
 from armtrace.reference.places import load_gazetteer
-from armtrace.reports.pipeline.analysis import analysis
+from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
 from armtrace.reports.pipeline.mentions import ActorMention
 
 
@@ -22,6 +22,7 @@ class ActorFinder:
         self.actors = actors or load_actors()
         self.gazetteer = load_gazetteer()
         self.max_words = min(self.actors.max_words, 8)
+        self.starts = first_words(self.actors.names())
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -31,9 +32,8 @@ class ActorFinder:
         mentions: list[ActorMention] = []
         i, n = 0, len(text)
         while i < n:
-            mention = (
-                self._named(found.source, found.idx, text, i) if text[i][:1].isupper() else None
-            )
+            named = text[i][:1].isupper() and word_key(text[i]) in self.starts
+            mention = self._named(found.source, found.idx, text, i) if named else None
             if mention is None:
                 mention = self._state_force(found.source, text, idx, i, forces)
             if mention is None and i in generic:

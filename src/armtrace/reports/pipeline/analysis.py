@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import spacy
 from spacy.tokens import Doc
 
+from armtrace.reference.places import fold
 from armtrace.reports.pipeline.mentions import Analysis
 
 if not Doc.has_extension("armtrace"):
@@ -43,3 +44,18 @@ def tokenizer_words(lower: bool) -> Callable[[str], list[str]]:
     if lower:
         return lambda phrase: [t.lower_ for t in nlp.make_doc(phrase)]
     return lambda phrase: [t.text for t in nlp.make_doc(phrase)]
+
+
+def first_words(names: Iterable[str]) -> frozenset[str]:
+    """The first word of every name, folded and case-free: a token that is none of these cannot
+    start a name, so the components skip the n-gram look-ups there (most capitalised words)."""
+    out = {"the"}
+    for name in names:
+        words = fold(name).replace("-", " ").split()
+        if words:
+            out.add(words[0].casefold())
+    return frozenset(out)
+
+
+def word_key(token: str) -> str:
+    return fold(token).replace("-", " ").split(" ")[0].casefold()

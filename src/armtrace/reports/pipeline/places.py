@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from armtrace.reference.places import Gazetteer, load_gazetteer
-from armtrace.reports.pipeline.analysis import analysis
+from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
 from armtrace.reports.pipeline.mentions import PlaceMention
 
 
@@ -22,6 +22,7 @@ class PlaceFinder:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or load_gazetteer()
         self.max_words = min(self.gazetteer.max_words, 5)
+        self.starts = first_words(self.gazetteer.names())
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -30,7 +31,7 @@ class PlaceFinder:
         mentions: list[PlaceMention] = []
         i, n = 0, len(text)
         while i < n:
-            if i in taken or not text[i][:1].isupper():
+            if i in taken or not text[i][:1].isupper() or not self._may_start(text[i]):
                 i += 1
                 continue
             mention = self._match(found.source, found.idx, text, i)
@@ -43,6 +44,9 @@ class PlaceFinder:
         self._disambiguate(mentions)
         found.places = mentions
         return doc
+
+    def _may_start(self, token: str) -> bool:
+        return word_key(token) in self.starts or self.gazetteer.demonym(token) is not None
 
     def _match(self, source: str, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
         for size in range(min(self.max_words, len(text) - i), 0, -1):
