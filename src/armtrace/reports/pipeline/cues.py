@@ -17,6 +17,7 @@ from armtrace.reports.pipeline.lexicon import Lexicon
 _LIST_KINDS = (
     "policy",
     "violation",
+    "trend",
     "new_event",
     "hedges",
     "negations",

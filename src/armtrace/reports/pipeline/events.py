@@ -53,7 +53,14 @@ _ROLE_KINDS = (
     "attribute",
 )
 _FLOW_ROLES = ("origin", "via", "destination")
-_CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
+_CONCRETE = {"seizure", "use", "looting"}
+# events that happen to weapons where they are: no flow (annotation guidelines)
+_IN_PLACE = {
+    "looting",
+    "stockpile",
+    "collection",
+    "destruction",
+}  # events that policy words do not turn into policy
 _MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
 _WEAK_TYPES = {"stockpile", "sighting"}
 # Types that may be told across several sentences as one event ("seized … had been smuggled …").
@@ -151,7 +158,9 @@ class EventBuilder:
         event_type = min(types, key=self.priority.index) if types else None
         if event_type == "looting_event":
             event_type = "looting"
-        if "policy" in cues and "violation" not in cues and event_type not in _CONCRETE:
+        if "trend" in cues or (
+            "policy" in cues and "violation" not in cues and event_type not in _CONCRETE
+        ):
             return
         dates = [d for d in found.dates if s <= d.start < e]
         modality = self._modality(cues, dates, published)
@@ -390,7 +399,7 @@ class EventBuilder:
             if holder is not None:
                 incident.location = holder.place.country
                 incident.geo_precision = "country"
-        if incident.type in {"looting", "stockpile"}:
+        if incident.type in _IN_PLACE:
             if incident.location is None and incident.origin:
                 incident.location = incident.origin
             incident.origin = incident.destination = None
@@ -524,6 +533,9 @@ def _first_country(places: list[PlaceMention]) -> PlaceMention | None:
 def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> PlaceMention | None:
     """Where it happened: the first town or region named (in the seizing state's country, if one is
     known), else the first country."""
+    if prefer is not None:
+        for p in places:  # "Egyptian soldiers … near Rafah": the Rafah in Egypt
+            p.candidates.sort(key=lambda c: c.country != prefer)
     with_country = [p for p in places if p.place.country]
     if prefer is not None and any(p.place.country == prefer for p in with_country):
         with_country = [p for p in with_country if p.place.country == prefer]

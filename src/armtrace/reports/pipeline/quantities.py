@@ -157,8 +157,8 @@ class QuantityFinder:
                 mention.quantity_text = " ".join(found.text[vague : mention.start])
                 mention.q_start_char = found.idx[vague]
             return
-        if _looks_like_year(lower, start, end):
-            return
+        if _looks_like_year(lower, start, end) or (start > 0 and lower[start - 1] == "between"):
+            return  # a year, or a range ("between 3,000 and 4,000 rounds"): no single number
         approx = self._phrase_ending(lower, start, self.approx)
         first = approx if approx is not None else start
         mention.quantity = value
