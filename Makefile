@@ -34,3 +34,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) armtrace-demo.db* .pytest_cache .ruff_cache
+
+# Serial matching: synthetic registries with ground truth (flags: --records 1000000 --items 100000).
+bench-tracing: $(STAMP)
+	$(BIN)/python bench/tracing.py $(ARGS)

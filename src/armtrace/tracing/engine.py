@@ -105,6 +105,9 @@ class Matcher:
             runs.sort()
             self._range_lows[prefix] = [low for low, _, _ in runs]
         self._widest = {p: max(h - lo for lo, h, _ in runs) for p, runs in self._ranges.items()}
+        self._range_widths = sorted(
+            {(r.range.prefix, r.range.width) for r in self.records if r.range is not None}
+        )
 
     def _add(self, record: Marks) -> None:
         idx = len(self.records)
@@ -169,6 +172,8 @@ class Matcher:
     def _in_ranges(self, folded: str) -> list[int]:
         if not self._ranges:
             return []
+        if folded.startswith(WILDCARD_ANY) and WILDCARD_ANY not in folded[1:]:
+            return self._tail_in_ranges(folded[1:])
         probe = folded.replace(WILDCARD_ONE, "0")
         split = split_serial(probe) if WILDCARD_ANY not in folded else None
         if split is None or split[0] not in self._ranges:
@@ -182,6 +187,21 @@ class Matcher:
         start = bisect.bisect_left(lows, low - self._widest[prefix])
         stop = bisect.bisect_right(lows, high)
         return [idx for lo, hi, idx in runs[start:stop] if lo <= high and hi >= low]
+
+    def _tail_in_ranges(self, tail: str) -> list[int]:
+        """Ranges that may hold a serial whose start was cut off: the missing leading digits (at
+        most two) are spelled out for every prefix that has ranges."""
+        if not tail.isdigit() or len(tail) < 4:
+            return []
+        found: list[int] = []
+        for prefix, width in self._range_widths:
+            missing = width - len(tail)
+            if 0 <= missing <= 2:
+                for lead in range(10**missing):
+                    found += self._in_ranges(
+                        f"{prefix}{lead:0{missing}d}{tail}" if missing else prefix + tail
+                    )
+        return found
 
     # -- comparing and deciding -------------------------------------------------------------------
 
@@ -276,15 +296,21 @@ def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
         if item.model == record.model:
             cand.agreements.append(f"model: {item.model}")
             cand.weight += 3.0
-            return
-        if item.category and item.category == record.category:
+        elif item.category is None or record.category is None:
+            # A model the taxonomy does not know ("PM md. 63", a local name) may be another name for
+            # the same weapon: a difference that cannot be checked is only a weak one.
+            cand.disagreements.append(
+                f"model: {item.model} vs {record.model} (not in the taxonomy)"
+            )
+            cand.weight -= 1.0
+        elif item.category == record.category:
             cand.disagreements.append(
                 f"model: {item.model} vs {record.model} (both {item.category})"
             )
             cand.weight -= 2.0
-            return
-        cand.disagreements.append(f"model: {item.model} vs {record.model}")
-        cand.weight -= 8.0
+        else:
+            cand.disagreements.append(f"model: {item.model} vs {record.model}")
+            cand.weight -= 8.0
     elif item.category and record.category:
         _compare_exact(cand, "category", item.category, record.category, 1.0, -8.0)
 
@@ -327,8 +353,9 @@ def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
     elif abs(got - want) == 1:  # year marks and ledger years differ by one around New Year
         cand.agreements.append(f"year: {got} vs {want} (one year apart)")
     else:
+        # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon.
         cand.disagreements.append(f"year: {got} vs {want}")
-        cand.weight -= 3.0
+        cand.weight -= 6.0
 
 
 def _agree(

@@ -104,15 +104,19 @@ class SerialRange:
         return split is not None and split[0] == self.prefix and self.low <= split[1] <= self.high
 
     def overlaps_pattern(self, pattern: str) -> bool:
-        """Could some serial fitting the pattern (only `?` wildcards in the number) lie in the range?"""
-        m = re.fullmatch(r"([0-9A-Z?]*?)([0-9?]+)", pattern)
-        if m is None or WILDCARD_ANY in pattern:
+        """Does some serial fitting the pattern (`?` in the number only, at most three) lie in the range?"""
+        m = re.fullmatch(r"([0-9A-Z]*?)([0-9?]+)", pattern)
+        if m is None or m.group(1) != self.prefix or m.group(2).count(WILDCARD_ONE) > 3:
             return False
-        prefix, digits = m.groups()
-        if WILDCARD_ONE in prefix or prefix != self.prefix:
-            return False
-        low, high = int(digits.replace("?", "0")), int(digits.replace("?", "9"))
-        return low <= self.high and high >= self.low
+        digits = m.group(2)
+        holes = digits.count(WILDCARD_ONE)
+        for filling in range(10**holes):
+            number = digits
+            for d in f"{filling:0{holes}d}" if holes else "":
+                number = number.replace(WILDCARD_ONE, d, 1)
+            if self.low <= int(number) <= self.high:
+                return True
+        return False
 
     def __str__(self) -> str:
         if self.text:
