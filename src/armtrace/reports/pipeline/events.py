@@ -233,10 +233,16 @@ class EventBuilder:
     def _roles(
         self, found: Analysis, places: list[PlaceMention], weapons: list[WeaponMention], cues: dict
     ) -> list[tuple[PlaceMention, str]]:
+        # where a movement is told: a trigger or a weapon. "to"/"from" far from one of these is an
+        # ordinary preposition ("according to", "officials from Egypt"), not a direction.
+        movement = {w.start for w in weapons} | {
+            c[1] - 1 for label in cues if label.startswith("trigger:") for c in cues[label]
+        }
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in _ROLE_KINDS:
-            for _start, end, _ in cues.get(kind, []):
-                cue_at.setdefault(end - 1, kind)
+            for start, end, _ in cues.get(kind, []):
+                licensed = kind not in _FLOW_ROLES or any(start - d in movement for d in range(9))
+                cue_at.setdefault(end - 1, kind if licensed else "reference")
         for _start, end, _ in cues.get("trigger:looting", []):
             cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
         for start, _end, _ in cues.get("origin_nouns", []):
