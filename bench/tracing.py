@@ -140,8 +140,14 @@ def fitting_serials(reading: str, registered: set[str], prefixes: list[str]) -> 
     folded = fold(normalise(reading))
     if folded.startswith("*"):
         tail = folded[1:]
-        options = {p + f"{lead:0{8 - len(p) - len(tail)}d}" + tail for p in prefixes
-                   for lead in range(10 ** max(0, 8 - len(p) - len(tail)))}  # fmt: skip
+        options = set()
+        for p in prefixes:
+            for length in (8, 9):  # serials run to seven digits on the biggest registries
+                lead = length - len(p) - len(tail)
+                if 0 <= lead <= 3:
+                    options |= {
+                        p + (f"{x:0{lead}d}" if lead else "") + tail for x in range(10**lead)
+                    }
     else:
         options = {folded}
         while any("?" in o for o in options):

@@ -70,3 +70,30 @@ def test_chain_of_custody_and_point_of_diversion(world: Store) -> None:
     )
     assert custody.diversion_reason == "recorded as looted"
     assert "Gao, ML" in custody.steps[-1].text
+
+
+def test_confirming_upgrades_the_incident(world: Store) -> None:
+    from datetime import datetime
+
+    from armtrace.records.items import ItemInput, add_item
+    from armtrace.store.models import Incident, Source, Statement
+
+    now = datetime(2024, 1, 1)
+    with world.transaction() as s:
+        s.add(Source(id="s1", key="k", format="txt", text="t", ingested_at=now))
+        s.add(
+            Incident(
+                id="inc-1",
+                source_id="s1",
+                position=0,
+                type="seizure",
+                grade="reported",
+                created_at=now,
+            )
+        )
+    add_item(world, ItemInput(id="gao-9", serial="AK14172", incident_id="inc-1"))
+    decide(world, "gao-9", ids(world)["stockpile:AK 1-4172"], "confirmed", "analyst B")
+    with world.session() as s:
+        assert s.get(Incident, "inc-1").grade == "confirmed"
+        (st,) = s.query(Statement).filter_by(incident_id="inc-1").all()
+        assert st.author == "analyst:analyst B" and "stockpile record" in (st.value or "")
