@@ -105,6 +105,12 @@ class CueFinder:
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
         for start, end, labels in self.book.lexicon.find(found.lower):
+            if (
+                start > 0
+                and found.lower[start - 1] == "-"
+                and found.idx[start - 1] + 1 == found.idx[start]
+            ):
+                continue  # "shoulder-fired": part of a compound word, not a verb of its own
             for label in labels:
                 found.cues.setdefault(label, []).append((start, end, label))
         return doc

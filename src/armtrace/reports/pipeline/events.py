@@ -148,6 +148,12 @@ class EventBuilder:
         cues = {label: [c for c in items if s <= c[0] < e] for label, items in found.cues.items()}
         cues = {label: items for label, items in cues.items() if items}
         weapons = [w for w in found.weapons if s <= w.start < e]
+        weapon_ends = {w.end for w in weapons}
+        if "trigger:looting" in cues:  # "missiles looted from…" tells their origin, not an event
+            looted = cues.pop("trigger:looting")
+            cues["participle"] = [c for c in looted if c[0] in weapon_ends]
+            if len(cues["participle"]) < len(looted):
+                cues["trigger:looting"] = [c for c in looted if c[0] not in weapon_ends]
         weak_spans = {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
         types = [
             label.split(":", 1)[1]
@@ -219,6 +225,12 @@ class EventBuilder:
         for place, role in self._roles(found, places, weapons, cues):
             if role in roles:
                 draft.roles.setdefault(role, []).append(place)
+        if draft.type == "stockpile" and draft.triggers:
+            # "officials estimate that Libya had built up…": the holder stands before the verb
+            verb = draft.triggers[0][0]
+            holders = [p for p in places if p.start < verb and p.place.kind == "country"]
+            if holders:
+                draft.roles.setdefault("location", []).insert(0, holders[-1])
         if draft.type == "transfer":
             first_trigger = min((t[0] for t in draft.triggers), default=e)
             # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
@@ -243,7 +255,7 @@ class EventBuilder:
             for start, end, _ in cues.get(kind, []):
                 licensed = kind not in _FLOW_ROLES or any(start - d in movement for d in range(9))
                 cue_at.setdefault(end - 1, kind if licensed else "reference")
-        for _start, end, _ in cues.get("trigger:looting", []):
+        for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
             cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
         for start, _end, _ in cues.get("origin_nouns", []):
             cue_at.setdefault(start, "origin")  # "from depots in Libya"

@@ -133,7 +133,7 @@ class QuantityFinder:
         lower = found.lower
         j = mention.start - 1
         skipped = 0
-        while j >= 0 and skipped < 3 and self._skippable(found, j, demonyms, skipped):
+        while j >= 0 and skipped < 4 and self._skippable(found, j, demonyms, skipped):
             j -= 1
             skipped += 1
         if j < 0:
@@ -176,6 +176,8 @@ class QuantityFinder:
             return True
         if word in _STOP or not word.isalpha():
             return False
+        if j > 0 and found.lower[j - 1] == "-":
+            return True  # "shoulder-fired", "Russian-made": one compound adjective
         if found.text[j][:1].isupper():
             return skipped == 0
         return not word.endswith(("ed", "ing")) and skipped < 2
