@@ -33,7 +33,8 @@ from armtrace.store.models import (
 class IngestResult:
     added: int = 0
     skipped: int = 0
-    incidents: int = 0
+    incidents: int = 0  # every claim extracted, asserted or not
+    asserted: int = 0  # those that count: not negated, hypothetical or historical
     errors: list[ReadError] = field(default_factory=list)
 
     @property
@@ -77,6 +78,7 @@ def _ingest_one(store: Store, report: Report, result: IngestResult, nlp) -> None
         return
     result.added += 1
     result.incidents += len(incidents)
+    result.asserted += sum(i.modality == "asserted" for i in incidents)
 
 
 def write_report(session: Session, report: Report, incidents: list[ExtractedIncident]) -> Source:
