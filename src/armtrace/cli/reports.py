@@ -65,8 +65,8 @@ def run_ingest(store, files: list) -> IngestResult:  # type: ignore[no-untyped-d
 
 def report_result(result: IngestResult) -> None:
     console.print(
-        f"{result.added} reports added ({result.asserted} incidents, and {result.incidents - result.asserted} "
-        "negated, hypothetical or historical claims kept apart), "
+        f"{result.added} reports added ({result.asserted} incidents, and "
+        f"{result.incidents - result.asserted} negated, hypothetical or historical claims kept apart), "
         f"{result.skipped} already present, {len(result.errors)} failed"
     )
     for error in result.errors:
