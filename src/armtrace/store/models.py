@@ -121,3 +121,8 @@ class Statement(Base):
     grade: Mapped[str] = mapped_column(String(16))
     author: Mapped[str] = mapped_column(String(64))  # the extractor and its version, or an analyst
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# Tables of the other domains live with their code but on this Base, so migrations and metadata see
+# one schema wherever the store is opened.
+import armtrace.records.models  # noqa: E402,F401
