@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from armtrace.reports.clustering import find_same_event
 from armtrace.reports.document import Report
-from armtrace.reports.extraction import ExtractedIncident
+from armtrace.reports.extraction import Claim, ExtractedIncident
+from armtrace.reports.grading import grade_incident
 from armtrace.reports.pipeline import EXTRACTOR_NAME, default_pipeline, extract
 from armtrace.reports.readers import ReadError, read_paths
 from armtrace.store import Store
@@ -27,6 +29,20 @@ from armtrace.store.models import (
     Source,
     Statement,
 )
+
+CLUSTERING = "armtrace-cluster/1"
+# incident fields a later report may fill where the first left them empty
+_FILLABLE = (
+    "date",
+    "date_precision",
+    "place",
+    "lat",
+    "lon",
+    "geo_precision",
+    "origin",
+    "destination",
+)
+GRADING = "armtrace-grade/1"
 
 
 @dataclass
@@ -97,9 +113,73 @@ def write_report(session: Session, report: Report, incidents: list[ExtractedInci
     )
     session.add(source)
     for position, extracted in enumerate(incidents):
-        session.add(_incident_row(source, position, extracted, now))
+        match = find_same_event(session, source, extracted)
+        if match is None:
+            session.add(_incident_row(source, position, extracted, now))
+        else:
+            _join(session, match[0], match[1], source, extracted, now)
     session.flush()
     return source
+
+
+def _join(
+    session: Session,
+    incident: Incident,
+    reasons: list[str],
+    source: Source,
+    x: ExtractedIncident,
+    now: datetime,
+) -> None:
+    """A second report of a stored event: its statements join the incident, gaps are filled, and
+    the grade is computed again from all the sources."""
+    for name in _FILLABLE:
+        if getattr(incident, name) is None:
+            setattr(incident, name, getattr(x, name))
+    known = {(w.category, w.model) for w in incident.weapons}
+    for w in x.weapons:
+        if (w.category, w.model) not in known:
+            incident.weapons.append(
+                IncidentWeapon(
+                    position=len(incident.weapons),
+                    category=w.category,
+                    model=w.model,
+                    quantity=w.quantity,
+                    quantity_text=w.quantity_text,
+                )
+            )
+    incident.statements.extend(_statements(source, x, now))
+    first = x.evidence[0] if x.evidence else None
+    span = (first.start, first.end) if first else (0, 0)
+    incident.statements.append(
+        Statement(
+            field="same_event",
+            value="; ".join(reasons),
+            source_id=source.id,
+            start=span[0],
+            end=span[1],
+            grade=x.grade,
+            author=CLUSTERING,
+            created_at=now,
+        )
+    )
+    ids = {s.source_id for s in incident.statements}
+    sources = [s for s in session.scalars(select(Source).where(Source.id.in_(ids)))]
+    if source not in sources:
+        sources.append(source)
+    graded = grade_incident(incident, sources)
+    incident.grade = graded.grade
+    incident.statements.append(
+        Statement(
+            field="grade",
+            value=f"{graded.grade}: {graded.reason}",
+            source_id=source.id,
+            start=span[0],
+            end=span[1],
+            grade=graded.grade,
+            author=GRADING,
+            created_at=now,
+        )
+    )
 
 
 def _incident_row(source: Source, position: int, x: ExtractedIncident, now: datetime) -> Incident:
@@ -136,8 +216,13 @@ def _incident_row(source: Source, position: int, x: ExtractedIncident, now: date
         IncidentActor(position=i, name=a.name, actor_id=a.actor_id, role=a.role)
         for i, a in enumerate(x.actors)
     ]
-    claims = list(x.claims) + [_evidence_claim(e) for e in x.evidence]
-    incident.statements = [
+    incident.statements = _statements(source, x, now)
+    return incident
+
+
+def _statements(source: Source, x: ExtractedIncident, now: datetime) -> list[Statement]:
+    claims = list(x.claims) + [Claim("evidence", None, e.start, e.end) for e in x.evidence]
+    return [
         Statement(
             field=c.field,
             value=c.value,
@@ -150,14 +235,3 @@ def _incident_row(source: Source, position: int, x: ExtractedIncident, now: date
         )
         for c in claims
     ]
-    return incident
-
-
-def _evidence_claim(evidence):  # type: ignore[no-untyped-def]
-    from armtrace.reports.extraction import Claim
-
-    return Claim("evidence", None, evidence.start, evidence.end)
-
-
-def known_source_ids(session: Session) -> set[str]:
-    return set(session.scalars(select(Source.id)))
