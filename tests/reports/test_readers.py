@@ -54,5 +54,6 @@ def test_html_main_text_and_metadata_without_scripts() -> None:
 
 def test_folders_are_walked_in_order() -> None:
     items = list(read_paths([FIXTURES]))
-    paths = [Path(i.path.split(":")[0]).name for i in items]
+    paths = [Path(i.path.split(":")[0]).relative_to(FIXTURES) for i in items]
     assert paths == sorted(paths)
+    assert Path("same_event/wire.txt") in paths  # sub-folders too
