@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,8 +10,9 @@ from rich.console import Console
 
 from armtrace.store import Store, open_store
 
-console = Console(stderr=True)  # messages and tables for people go to stderr; data to stdout
-out = Console(highlight=False)
+# Messages for people go to stderr; tables and data to stdout. Piped output is not cut to 80 columns.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 DbOption = Annotated[
     str | None,

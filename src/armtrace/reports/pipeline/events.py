@@ -508,8 +508,12 @@ class EventBuilder:
 
 def _actor_role(event_type: str, actor: ActorMention, after_trigger: bool) -> str:
     state = actor.kind in {"state_force", "state"}
-    if event_type in {"seizure", "collection", "destruction"}:
-        return "seizer" if state else ("holder" if event_type == "collection" else "trafficker")
+    if event_type == "seizure":
+        return "seizer" if state else "trafficker"
+    if event_type == "collection":  # the collecting body receives; who surrenders held them
+        return "recipient" if state else "holder"
+    if event_type == "destruction":
+        return "holder"
     if event_type == "transfer":
         return "recipient" if after_trigger or not state else "supplier"
     if event_type == "use":
