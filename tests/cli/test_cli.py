@@ -98,3 +98,15 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("armtrace")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "ingest" in result.stdout and "extract" in result.stdout
+
+
+def test_undated_report_is_ingested_with_a_warning_and_a_failing_exit(tmp_path: Path) -> None:
+    src = tmp_path / "undated.txt"
+    src.write_text("Police seized 10 pistols in Gao last week.\n")
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    result = _run("ingest", str(src), "--db", db)
+    assert result.exit_code == 1
+    assert "undated.txt: no publication date" in " ".join(result.output.split())
+    assert "1 reports added" in result.output
+    extracted = _run("extract", str(src))
+    assert extracted.exit_code == 1 and json.loads(extracted.stdout)["incidents"][0]["date"] is None

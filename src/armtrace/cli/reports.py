@@ -14,7 +14,7 @@ from rich.table import Table
 
 from armtrace.cli.common import DbOption, console, out, store_for
 from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, score
-from armtrace.reports.ingest import IngestResult, ingest_items
+from armtrace.reports.ingest import IngestResult, ingest_items, undated
 from armtrace.reports.pipeline import default_pipeline, extract
 from armtrace.reports.readers import ReadError, iter_files, read_file, read_paths
 
@@ -71,6 +71,8 @@ def report_result(result: IngestResult) -> None:
     )
     for error in result.errors:
         console.print(f"[red]error:[/] {error}", highlight=False)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 def extract_cmd(
@@ -93,6 +95,9 @@ def extract_cmd(
             failed = True
             continue
         item.published = item.published or default_date
+        if item.published is None:
+            console.print(f"[yellow]warning:[/] {undated(item)}", highlight=False)
+            failed = True
         incidents = [i for i in extract(item, nlp) if i.modality == "asserted"]
         line = {
             "id": item.key,

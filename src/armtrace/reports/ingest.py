@@ -52,10 +52,11 @@ class IngestResult:
     incidents: int = 0  # every claim extracted, asserted or not
     asserted: int = 0  # those that count: not negated, hypothetical or historical
     errors: list[ReadError] = field(default_factory=list)
+    warnings: list[ReadError] = field(default_factory=list)  # ingested, but something is missing
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.warnings
 
 
 def ingest_paths(
@@ -93,8 +94,18 @@ def _ingest_one(store: Store, report: Report, result: IngestResult, nlp) -> None
         result.errors.append(ReadError(report.path or report.key, f"{type(exc).__name__}: {exc}"))
         return
     result.added += 1
+    if report.published is None:
+        result.warnings.append(undated(report))
     result.incidents += len(incidents)
     result.asserted += sum(i.modality == "asserted" for i in incidents)
+
+
+def undated(report: Report) -> ReadError:
+    return ReadError(
+        report.path or report.key,
+        "no publication date: relative dates ('last week') are left unresolved; give one in the "
+        "front matter, the JSONL 'published' field or with --published",
+    )
 
 
 def write_report(session: Session, report: Report, incidents: list[ExtractedIncident]) -> Source:
