@@ -72,6 +72,7 @@ def _family(event_type: str) -> str:
 
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
+STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
 
@@ -162,6 +163,10 @@ class EventBuilder:
             and any((c[0], c[1]) not in weak_spans for c in cues[label])
         ] or [label.split(":", 1)[1] for label in cues if label.startswith("trigger:")]
         event_type = min(types, key=self.priority.index) if types else None
+        if "stockpile" in types and any((w.quantity or 0) >= STOCK_SIZE for w in weapons):
+            event_type = (
+                "stockpile"  # "held about 20,000 … 5,000 recovered": a statement of holdings
+            )
         if event_type == "looting_event":
             event_type = "looting"
         if "trend" in cues or (
