@@ -54,6 +54,8 @@ _ROLE_KINDS = (
 )
 _FLOW_ROLES = ("origin", "via", "destination")
 _CONCRETE = {"seizure", "use", "looting"}
+# a movement may be told first and its cargo in the next sentence ("A convoy crossed… It carried…")
+_MOVEMENTS = {"trafficking", "transfer"}
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {
     "looting",
@@ -189,6 +191,8 @@ class EventBuilder:
                 # a verb ("had been loaded in Sirte") tells where the weapons were before
                 self._merge(previous, part, location_as="origin" if event_type else None)
             return
+        if not weapons and event_type not in _MOVEMENTS:
+            return  # "seized power", "captured soldiers": no weapon, no incident
         draft = _Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, _ROLE_KINDS)
@@ -360,6 +364,8 @@ class EventBuilder:
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []
+        if draft.type == "seizure" and _taken_by_armed_group(draft):
+            draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
         incident = ExtractedIncident(type=draft.type, modality=draft.modality)
         claims = incident.claims
         for mention, weapon in weapons:
@@ -627,3 +633,11 @@ def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) ->
             incident.geo_precision = "country"
             if incident.origin and incident.origin != fallback and incident.destination is None:
                 incident.destination = fallback
+
+
+def _taken_by_armed_group(draft: _Draft) -> bool:
+    """Weapons 'seized' or 'captured' by an armed group, with no state force in the story."""
+    first = min((t[0] for t in draft.triggers), default=None)
+    if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
+        return False
+    return any(a.kind == "armed_group" and a.start < first for a, _ in draft.actors)

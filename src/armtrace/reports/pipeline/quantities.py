@@ -15,96 +15,9 @@ from armtrace.reports.pipeline.cues import load_cues
 from armtrace.reports.pipeline.mentions import Analysis, WeaponMention
 
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
-# words that may stand between a number and its weapon: "40 Russian-made Grad rockets"
-_FILLERS = {
-    "-",
-    "made",
-    "new",
-    "old",
-    "modern",
-    "advanced",
-    "sophisticated",
-    "military",
-    "portable",
-    "heavy",
-    "light",
-    "large",
-    "small",
-    "loaded",
-    "functional",
-    "operational",
-    "working",
-    "crates",
-    "boxes",
-    "of",
-    "the",
-    "their",
-    "its",
-    "these",
-    "those",
-    "additional",
-    "more",
-    "other",
-    "unused",
-    "used",
-    "live",
-    "rounds",
-    "pieces",
-    "units",
-    "types",
-    "type",
-}
 
 
-_STOP = {
-    "and",
-    "or",
-    "but",
-    "with",
-    "to",
-    "from",
-    "in",
-    "at",
-    "on",
-    "by",
-    "for",
-    "as",
-    "were",
-    "was",
-    "are",
-    "is",
-    "had",
-    "have",
-    "has",
-    "been",
-    "be",
-    "which",
-    "that",
-    "who",
-    "including",
-    "included",
-    "includes",
-    "such",
-    "than",
-    "then",
-    "while",
-    "also",
-    "not",
-    "no",
-    "a",
-    "an",
-    "into",
-    "some",
-    "about",
-    "around",
-    "nearly",
-    "over",
-    "least",
-    "up",
-    "per",
-    "each",
-    "only",
-}
+_CALIBRE_UNITS = {"mm", "millimetre", "millimeter"}
 
 
 @Language.factory("armtrace_quantities")
@@ -121,6 +34,8 @@ class QuantityFinder:
         self.approx = {tuple(a.split()) for a in book.raw["approximators"]}
         self.quantity_words = {w for phrase in self.vague | self.approx for w in phrase}
         self.approx_words = {w for phrase in self.approx for w in phrase}
+        self.fillers = set(book.raw["quantity_fillers"])
+        self.stops = set(book.raw["quantity_stops"])
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
@@ -136,6 +51,8 @@ class QuantityFinder:
         while j >= 0 and skipped < 4 and self._skippable(found, j, demonyms, skipped):
             j -= 1
             skipped += 1
+        if j >= 2 and lower[j] in _CALIBRE_UNITS and _DIGITS.match(lower[j - 1]):
+            j -= 2  # "twenty 60 mm mortar tubes": the calibre is no count; look before it
         if j < 0:
             return
         end = j + 1
@@ -172,9 +89,9 @@ class QuantityFinder:
         word = found.lower[j]
         if word in self.words or word in self.scales or word in self.quantity_words:
             return False
-        if word in _FILLERS or j in demonyms:
+        if word in self.fillers or j in demonyms:
             return True
-        if word in _STOP or not word.isalpha():
+        if word in self.stops or not word.isalpha():
             return False
         if j > 0 and found.lower[j - 1] == "-":
             return True  # "shoulder-fired", "Russian-made": one compound adjective
