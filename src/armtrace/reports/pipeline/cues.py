@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from armtrace.reports.pipeline.analysis import analysis, tokenizer_words
 from armtrace.reports.pipeline.lexicon import Lexicon
+from armtrace.reports.pipeline.mentions import Analysis
 
 # cue kinds whose entries are plain lists in cues.yaml
 _LIST_KINDS = (
@@ -105,12 +106,18 @@ class CueFinder:
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
         for start, end, labels in self.book.lexicon.find(found.lower):
-            if (
-                start > 0
-                and found.lower[start - 1] == "-"
-                and found.idx[start - 1] + 1 == found.idx[start]
-            ):
-                continue  # "shoulder-fired": part of a compound word, not a verb of its own
+            if _in_compound(found, start, end):
+                continue  # "shoulder-fired", "bombed-out": part of a compound word, not a verb
             for label in labels:
                 found.cues.setdefault(label, []).append((start, end, label))
         return doc
+
+
+def _in_compound(found: Analysis, start: int, end: int) -> bool:
+    """A hyphen written against the phrase on either side joins it to another word."""
+    lower, idx = found.lower, found.idx
+    before = start > 0 and lower[start - 1] == "-" and idx[start - 1] + 1 == idx[start]
+    after = (
+        end < len(lower) and lower[end] == "-" and idx[end] == idx[end - 1] + len(lower[end - 1])
+    )
+    return before or after

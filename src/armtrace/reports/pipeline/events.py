@@ -13,6 +13,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +75,7 @@ def _family(event_type: str) -> str:
 
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
+_DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
@@ -95,8 +97,9 @@ class _Draft:
     last: int = 0  # index of the last sentence added
 
     def near(self, index: int) -> bool:
-        """Within one sentence of the incident's last one: later mentions belong to it."""
-        return index - self.last <= 2
+        """Within one sentence of the incident's last one: later mentions belong to it. An incident
+        still without weapons ("Police stopped a lorry.") takes them from the next sentence only."""
+        return index - self.last <= (2 if self.weapons else 1)
 
     def location_country(self) -> str | None:
         places = self.roles.get("location", [])
@@ -123,20 +126,27 @@ class EventBuilder:
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             self._sentence(found, index, start, end, published, drafts)
         incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
-        _fill_locations(incidents, self._dateline(found))
+        _fill_locations(incidents, self._dateline(found) or self._main_country(found))
         doc._.incidents = incidents
         return doc
 
     def _dateline(self, found: Analysis) -> str | None:
-        """'CAIRO - Egyptian police…': the country of a wire story's dateline, if it has one."""
-        for size in (1, 2, 3):
-            if len(found.text) > size and found.text[size] in {"-", "—", "–", "--", ":"}:
-                words = found.text[:size]
-                if all(w.isupper() for w in words):
-                    name = " ".join(w.capitalize() for w in words)
-                    places = self.gazetteer.lookup(name)
-                    return places[0].country if places else None
+        """'CAIRO - …', 'WADDAN, Libya - …': the country of a wire story's dateline, if any."""
+        match = _DATELINE.match(found.source)
+        if match is None:
+            return None
+        name, country = match.group(1).strip(), match.group(2)
+        for surface in (country, name.title(), name.title().replace("-", " "), name):
+            places = self.gazetteer.lookup(surface) if surface else []
+            if places and places[0].country:
+                return places[0].country
         return None
+
+    @staticmethod
+    def _main_country(found: Analysis) -> str | None:
+        """The country a report names most often: where an unplaced incident is most likely."""
+        counts = Counter(p.place.country for p in found.places if p.place.country)
+        return counts.most_common(1)[0][0] if counts else None
 
     # --- sentences ------------------------------------------------------------------------------
     def _sentence(
@@ -191,8 +201,8 @@ class EventBuilder:
                 # a verb ("had been loaded in Sirte") tells where the weapons were before
                 self._merge(previous, part, location_as="origin" if event_type else None)
             return
-        if not weapons and event_type not in _MOVEMENTS:
-            return  # "seized power", "captured soldiers": no weapon, no incident
+        if not weapons and event_type not in _MOVEMENTS | {"seizure"}:
+            return  # "captured soldiers", "attacks on Menaka": no weapon, no incident
         draft = _Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, _ROLE_KINDS)
