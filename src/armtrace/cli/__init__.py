@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from armtrace.cli import demo, incidents, records, reports
+from armtrace.cli import analysis, demo, incidents, records, reports
 
 app = typer.Typer(
     name="armtrace",
@@ -17,5 +17,6 @@ reports.register(app)
 incidents.register(app)
 demo.register(app)
 records.register(app)
+analysis.register(app)
 
 __all__ = ["app"]

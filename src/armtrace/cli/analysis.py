@@ -1,0 +1,189 @@
+"""Commands for analysis: flows, routes, actors (and, in later slices, screening and reports)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from armtrace.analysis import render
+from armtrace.analysis.flows import (
+    Aggregate,
+    FlowFilter,
+    actor_flows,
+    country_flows,
+    transit_routes,
+)
+from armtrace.cli.common import DbOption, console, out, store_for
+from armtrace.reference.actors import load_actors
+from armtrace.vocabulary import GRADES, WEAPON_CATEGORIES
+
+SinceOption = Annotated[str | None, typer.Option("--since", help="From date YYYY[-MM[-DD]]")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Until date YYYY[-MM[-DD]]")]
+CategoryOption = Annotated[str | None, typer.Option("--category", help="Weapon category")]
+GradeOption = Annotated[
+    str | None, typer.Option("--grade", help=f"Grade at least ({', '.join(GRADES)})")
+]
+CountryOption = Annotated[
+    str | None, typer.Option("--country", help="ISO2: origin, destination or transit")
+]
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Actor id (e.g. aqim) or name as written")
+]
+FormatOption = Annotated[str, typer.Option("--format", help=f"One of {', '.join(render.FORMATS)}")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout)")]
+LimitOption = Annotated[int, typer.Option(help="At most this many rows in a table")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("flows")(flows)
+    app.command("routes")(routes)
+    app.command("actors")(actors)
+
+
+def flow_filter(
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    grade: str | None,
+    country: str | None,
+    actor: str | None,
+) -> FlowFilter:
+    for value, allowed, name in (
+        (category, WEAPON_CATEGORIES, "--category"),
+        (grade, GRADES, "--grade"),
+    ):
+        if value is not None and value not in allowed:
+            console.print(f"[red]error:[/] {name} {value!r} is not one of: {', '.join(allowed)}")
+            raise typer.Exit(2)
+    return FlowFilter(since, until, category, grade, country, actor)
+
+
+def _label(node: str) -> str:
+    """Reference actors by their canonical name; countries and free names as they are."""
+    try:
+        return load_actors().get(node).name
+    except KeyError:
+        return node
+
+
+def _counts(counter: dict[str, int], limit: int = 4) -> str:
+    return ", ".join(f"{k} {v}" for k, v in list(counter.items())[:limit])
+
+
+def _table(title: str, aggregates: list[Aggregate], limit: int) -> Table:
+    table = Table(title=title)
+    for col in ("path", "incidents", "items", "categories", "grades", "window", "sources"):
+        table.add_column(col, justify="right" if col in {"incidents", "items"} else "left")
+    for agg in aggregates[:limit]:
+        d = agg.as_dict()
+        items = f"{d['items']}" + (f" +{d['unquantified_mentions']}?" if agg.unquantified else "")
+        window = f"{d['first'] or '?'} – {d['last'] or '?'}" if d["first"] else "undated"
+        table.add_row(
+            " → ".join(_label(n) for n in agg.path),
+            str(d["incidents"]),
+            items,
+            _counts(d["categories"]),
+            _counts(d["grades"]),
+            window,
+            ", ".join(s[:10] for s in d["source_ids"][:3])
+            + (f" +{len(d['source_ids']) - 3}" if len(d["source_ids"]) > 3 else ""),
+        )
+    return table
+
+
+def _emit(
+    aggregates: list[Aggregate], fmt: str, output: Path | None, title: str, limit: int
+) -> None:
+    if fmt not in render.FORMATS:
+        console.print(f"[red]error:[/] --format {fmt!r} is not one of: {', '.join(render.FORMATS)}")
+        raise typer.Exit(2)
+    if fmt == "table":
+        out.print(_table(title, aggregates, limit))
+        if len(aggregates) > limit:
+            console.print(f"{len(aggregates) - limit} more rows: --limit, or --format json")
+        return
+    writers: dict[str, Callable[[list[Aggregate], TextIO], object]] = {
+        "json": render.write_json,
+        "csv": render.write_csv,
+        "geojson": render.write_geojson,
+    }
+    if output is None:
+        writers[fmt](aggregates, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            writers[fmt](aggregates, fh)
+        console.print(f"{len(aggregates)} rows written to {output}")
+
+
+def _run(
+    db: str | None,
+    flt: FlowFilter,
+    compute: Callable[[Session, FlowFilter], list[Aggregate]],
+    fmt: str,
+    output: Path | None,
+    title: str,
+    limit: int,
+) -> None:
+    store = store_for(db)
+    with store.session() as session:
+        aggregates = compute(session, flt)
+    _emit(aggregates, fmt, output, title, limit)
+
+
+def flows(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    grade: GradeOption = None,
+    country: CountryOption = None,
+    actor: ActorOption = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    limit: LimitOption = 30,
+) -> None:
+    """Country-to-country flows of asserted incidents, with items, grades and sources."""
+    flt = flow_filter(since, until, category, grade, country, actor)
+    _run(db, flt, country_flows, fmt, output, "Flows (origin → destination)", limit)
+
+
+def routes(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    grade: GradeOption = None,
+    country: CountryOption = None,
+    actor: ActorOption = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    limit: LimitOption = 30,
+) -> None:
+    """Transit routes (origin → transit countries → destination) from the via lists."""
+    flt = flow_filter(since, until, category, grade, country, actor)
+    _run(db, flt, transit_routes, fmt, output, "Transit routes", limit)
+
+
+def actors(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    grade: GradeOption = None,
+    country: CountryOption = None,
+    actor: ActorOption = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    limit: LimitOption = 30,
+) -> None:
+    """Actor-to-actor chains: supplier → trafficker → recipient."""
+    flt = flow_filter(since, until, category, grade, country, actor)
+    _run(
+        db, flt, actor_flows, fmt, output, "Actor chains (supplier → trafficker → recipient)", limit
+    )
