@@ -76,6 +76,7 @@ def _family(event_type: str) -> str:
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
+SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
@@ -185,6 +186,8 @@ class EventBuilder:
             "policy" in cues and "violation" not in cues and event_type not in _CONCRETE
         ):
             return
+        if self._summary(found, s, e, weapons, cues):
+            return
         dates = [d for d in found.dates if s <= d.start < e]
         modality = self._modality(cues, dates, published)
         previous = drafts[-1] if drafts else None
@@ -210,6 +213,18 @@ class EventBuilder:
             self._merge(previous, draft)
         else:
             drafts.append(draft)
+
+    def _summary(
+        self, found: Analysis, s: int, e: int, weapons: list[WeaponMention], cues: dict
+    ) -> bool:
+        """'transfers of Libyan materiel to Tunisia, Egypt, Niger, Mali, Chad…': a list this long
+        sums up many events; it is not one."""
+        places = [p for p in found.places if s <= p.start < e]
+        roles = self._roles(found, places, weapons, cues)
+        for role in ("destination", "via", "location"):
+            if len(_first_list([p for p, r in roles if r == role])) >= SUMMARY_LIST:
+                return True
+        return False
 
     def _modality(self, cues: dict, dates: list[DateMention], published: date | None) -> str:
         if "negations" in cues:
