@@ -55,8 +55,6 @@ _ROLE_KINDS = (
 )
 _FLOW_ROLES = ("origin", "via", "destination")
 _CONCRETE = {"seizure", "use", "looting"}
-# a movement may be told first and its cargo in the next sentence ("A convoy crossed… It carried…")
-_MOVEMENTS = {"trafficking", "transfer"}
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {
     "looting",
@@ -204,8 +202,6 @@ class EventBuilder:
                 # a verb ("had been loaded in Sirte") tells where the weapons were before
                 self._merge(previous, part, location_as="origin" if event_type else None)
             return
-        if not weapons and event_type not in _MOVEMENTS | {"seizure"}:
-            return  # "captured soldiers", "attacks on Menaka": no weapon, no incident
         draft = _Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, _ROLE_KINDS)
@@ -287,7 +283,7 @@ class EventBuilder:
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in _ROLE_KINDS:
             for start, end, _ in cues.get(kind, []):
-                licensed = kind not in _FLOW_ROLES or any(start - d in movement for d in range(9))
+                licensed = kind not in _FLOW_ROLES or any(start - d in movement for d in range(12))
                 cue_at.setdefault(end - 1, kind if licensed else "reference")
         for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
             cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
@@ -325,6 +321,9 @@ class EventBuilder:
                 return "origin"  # "Libyan weapons", "Libya's stockpiles"
             if any(lower[i] in {"border", "frontier"} for i in after):
                 return "border"
+            kind, _ = _nearest_cue(cue_at, place.start, max(0, place.start - 3))
+            if kind == "destination":
+                return "destination"  # "supplied arms to the Libyan revolutionary forces"
             return "attribute"  # "Libya's former government": whose, used where nothing else says
         if (
             previous is not None
