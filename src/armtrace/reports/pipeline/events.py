@@ -361,7 +361,9 @@ class EventBuilder:
         )
         if location_as == "":
             location_as = "origin" if weaker else "location"
-        if not weaker and draft.type not in _WEAK_TYPES:
+        if not weaker and draft.type not in _WEAK_TYPES and draft.weapons:
+            # a stronger verb about the same weapons re-types the incident; one about no weapon
+            # ("sending ministers to Kidal") does not
             previous.type = draft.type
             previous.triggers = draft.triggers + previous.triggers
         else:
@@ -373,8 +375,9 @@ class EventBuilder:
             if role == "location" and location_as != "location":
                 if location_as is None:
                     continue
-                # "had been loaded in Sirte": where the weapons were before, not where this happened
-                role = location_as
+                # "had been loaded in Sirte": where the weapons were before, not where this happened;
+                # weaker evidence of origin than "from Libya", so kept apart
+                role = "origin_hint"
                 places = [p for p in places if p.place.country != here]
             previous.roles.setdefault(role, []).extend(places)
         previous.actors.extend(draft.actors)
@@ -418,7 +421,7 @@ class EventBuilder:
     ) -> None:
         roles = draft.roles
         suppliers = self._suppliers(incident, draft)
-        origin = suppliers[0] if suppliers else _first_country(roles.get("origin", []))
+        origin = suppliers[0] if suppliers else _origin(roles, draft.location_country())
         location_places = [p for p in roles.get("location", []) if p not in suppliers]
         if origin is not None:
             incident.origin = origin.place.country
@@ -665,3 +668,13 @@ def _taken_by_armed_group(draft: _Draft) -> bool:
     if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
         return False
     return any(a.kind == "armed_group" and a.start < first for a, _ in draft.actors)
+
+
+def _origin(roles: dict[str, list[PlaceMention]], here: str | None) -> PlaceMention | None:
+    """Where the weapons came from: stated ("from Libya", "Libyan depots") before inferred ("loaded
+    in Sirte"), and not the country where the incident happened when another is named."""
+    for key in ("origin", "origin_hint"):
+        elsewhere = [p for p in roles.get(key, []) if p.place.country and p.place.country != here]
+        if elsewhere:
+            return elsewhere[0]
+    return _first_country(roles.get("origin", []))
