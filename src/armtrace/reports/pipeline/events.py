@@ -74,6 +74,7 @@ def _family(event_type: str) -> str:
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
+MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
@@ -187,7 +188,8 @@ class EventBuilder:
         if self._summary(found, s, e, weapons, cues):
             return
         dates = [d for d in found.dates if s <= d.start < e]
-        modality = self._modality(cues, dates, published)
+        first = min((c[0] for c in cues.get(f"trigger:{event_type}", [])), default=None)
+        modality = self._modality(cues, dates, published, first)
         previous = drafts[-1] if drafts else None
         near = previous is not None and previous.modality == modality and previous.near(index)
         spans = {
@@ -222,10 +224,15 @@ class EventBuilder:
                 return True
         return False
 
-    def _modality(self, cues: dict, dates: list[DateMention], published: date | None) -> str:
+    def _modality(
+        self, cues: dict, dates: list[DateMention], published: date | None, trigger: int | None
+    ) -> str:
         if "negations" in cues:
             return "negated"
-        if "hypotheticals" in cues:
+        # "stopped a vehicle…, weeks after the president warned that…": a clause that opens after
+        # the event's verb does not make the event hypothetical
+        reach = None if trigger is None else trigger + MODAL_REACH
+        if any(reach is None or c[0] <= reach for c in cues.get("hypotheticals", [])):
             return "hypothetical"
         if "historical" in cues:
             return "historical"
