@@ -191,6 +191,10 @@ class EventBuilder:
         first = min((c[0] for c in cues.get(f"trigger:{event_type}", [])), default=None)
         modality = self._modality(cues, dates, published, first)
         previous = drafts[-1] if drafts else None
+        if modality == "negated" and previous is not None and previous.near(index) and weapons:
+            # "There were no Kalashnikovs and no mines": denied items leave the incident before
+            denied = {w.category for w in weapons}
+            previous.weapons = [w for w in previous.weapons if w.category not in denied]
         near = previous is not None and previous.modality == modality and previous.near(index)
         spans = {
             (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
