@@ -74,6 +74,7 @@ def _family(event_type: str) -> str:
 
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
+LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
@@ -191,9 +192,11 @@ class EventBuilder:
         first = min((c[0] for c in cues.get(f"trigger:{event_type}", [])), default=None)
         modality = self._modality(cues, dates, published, first)
         previous = drafts[-1] if drafts else None
-        if modality == "negated" and previous is not None and previous.near(index) and weapons:
+        denied = {w.category for w in weapons if w.start and found.lower[w.start - 1] == "no"}
+        if modality == "negated" and weapons:
+            denied |= {w.category for w in weapons}
+        if denied and previous is not None and previous.near(index):
             # "There were no Kalashnikovs and no mines": denied items leave the incident before
-            denied = {w.category for w in weapons}
             previous.weapons = [w for w in previous.weapons if w.category not in denied]
         near = previous is not None and previous.modality == modality and previous.near(index)
         spans = {
@@ -294,7 +297,9 @@ class EventBuilder:
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in _ROLE_KINDS:
             for start, end, _ in cues.get(kind, []):
-                licensed = kind not in _FLOW_ROLES or any(start - d in movement for d in range(12))
+                licensed = kind not in _FLOW_ROLES or any(
+                    start - LICENCE_REACH <= m < end for m in movement
+                )
                 cue_at.setdefault(end - 1, kind if licensed else "reference")
         for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
             cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
