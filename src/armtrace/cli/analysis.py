@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from armtrace.analysis import render
+from armtrace.analysis import render, screening
+from armtrace.analysis.embargoes import load_embargoes
 from armtrace.analysis.flows import (
     Aggregate,
     FlowFilter,
@@ -19,6 +21,7 @@ from armtrace.analysis.flows import (
     country_flows,
     transit_routes,
 )
+from armtrace.analysis.sanctions import import_list
 from armtrace.cli.common import DbOption, console, out, store_for
 from armtrace.reference.actors import load_actors
 from armtrace.vocabulary import GRADES, WEAPON_CATEGORIES
@@ -44,6 +47,10 @@ def register(app: typer.Typer) -> None:
     app.command("flows")(flows)
     app.command("routes")(routes)
     app.command("actors")(actors)
+    app.command("embargoes")(embargoes)
+    app.command("sanctions-import")(sanctions_import)
+    app.command("screen")(screen)
+    app.command("screen-exempt")(screen_exempt)
 
 
 def flow_filter(
@@ -187,3 +194,116 @@ def actors(
     _run(
         db, flt, actor_flows, fmt, output, "Actor chains (supplier → trafficker → recipient)", limit
     )
+
+
+def embargoes() -> None:
+    """The UN arms embargoes armtrace screens against, with their resolutions and citations."""
+    table = Table(title="UN Security Council arms embargoes (data/embargoes.yaml)")
+    for col in ("id", "target", "scope", "in force", "resolutions", "listed entities"):
+        table.add_column(col)
+    for e in load_embargoes():
+        table.add_row(
+            e.id,
+            e.name,
+            e.scope + (f" ({e.region})" if e.region else ""),
+            f"{e.start} – {e.end or 'now'}",
+            ", ".join(r.label for r in e.resolutions),
+            ", ".join(f"{x.actor} {x.listed}" for x in e.listed),
+        )
+    out.print(table)
+
+
+def sanctions_import(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+    db: DbOption = None,
+) -> None:
+    """Import the UN consolidated list (.xml) or an OpenSanctions FollowTheMoney export (.json)."""
+    store = store_for(db)
+    failed = False
+    for path in files:
+        try:
+            with store.session() as session:
+                n, matched = import_list(session, path)
+                session.commit()
+        except (ValueError, OSError) as exc:  # a malformed file is named, the others still import
+            console.print(f"[red]{path}:[/] {exc}")
+            failed = True
+            continue
+        console.print(f"{path}: {n} listings, {matched} matched to known actors")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _flag_row(flag) -> list[str]:  # type: ignore[no-untyped-def]
+    evidence = json.loads(flag.evidence)
+    quote = next((e["text"] for e in evidence if e["field"] == "evidence"), "")
+    quote = quote or next((e["text"] for e in evidence), "")
+    sources = sorted({e["source"][:10] for e in evidence})
+    return [
+        flag.id[:10],
+        flag.incident_id[:14],
+        flag.incident_date or f"≤ published ({flag.date_basis})",
+        f"{flag.embargo_id}: {flag.basis} {_label(flag.target)}",
+        flag.resolutions,
+        flag.certainty,
+        flag.grade,
+        (quote[:90] + "…") if len(quote) > 90 else quote,
+        ", ".join(sources),
+        flag.status + (f": {flag.exemption_reason}" if flag.exemption_reason else ""),
+    ]
+
+
+def screen(
+    db: DbOption = None,
+    status: Annotated[str | None, typer.Option(help="open | exempted")] = None,
+    embargo: Annotated[
+        str | None, typer.Option(help="Embargo id (see: armtrace embargoes)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Flag transfers and trafficking into (or out of) embargoed places or to listed groups."""
+    store = store_for(db)
+    with store.session() as session:
+        total, new = screening.screen(session)
+        flags = screening.list_flags(session, status, embargo)
+    console.print(f"{total} flags ({new} new)")
+    if fmt == "json":
+        rows = [{c.name: getattr(f, c.name) for c in f.__table__.columns} for f in flags]
+        for row in rows:
+            row["evidence"] = json.loads(row["evidence"])
+        out.print_json(json.dumps(rows, default=str, ensure_ascii=False))
+        return
+    table = Table(title="Embargo screening")
+    for col in (
+        "flag",
+        "incident",
+        "date",
+        "embargo: basis",
+        "resolutions",
+        "certainty",
+        "grade",
+        "evidence",
+        "sources",
+        "status",
+    ):
+        table.add_column(col)
+    for flag in flags:
+        table.add_row(*_flag_row(flag))
+    out.print(table)
+
+
+def screen_exempt(
+    flag: Annotated[str, typer.Argument(help="Flag id (or a unique prefix)")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is exempted (recorded)")],
+    analyst: Annotated[str, typer.Option("--analyst", help="Who decides (recorded)")],
+    db: DbOption = None,
+) -> None:
+    """Mark a screening flag exempted, with the reason (e.g. Committee approval under 2009 (2011))."""
+    store = store_for(db)
+    with store.session() as session:
+        try:
+            done = screening.exempt(session, flag, reason, analyst)
+        except (KeyError, ValueError) as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from exc
+    console.print(f"flag {done.id[:10]} exempted by {analyst}: {reason}")
