@@ -128,6 +128,10 @@ class EventBuilder:
             self._sentence(found, index, start, end, published, drafts)
         incidents = [inc for d in drafts for inc in self._finish(doc, found, d)]
         _fill_locations(incidents, self._dateline(found) or self._main_country(found))
+        for incident in incidents:
+            own = incident.origin == incident.location
+            if own and incident.destination in (None, incident.location):
+                incident.origin = incident.destination = None  # the country's own weapons: no flow
         doc._.incidents = incidents
         return doc
 
@@ -306,10 +310,11 @@ class EventBuilder:
         for start, _end, _ in cues.get("origin_nouns", []):
             cue_at.setdefault(start, "origin")  # "from depots in Libya"
         weapon_at = {w.start for w in weapons}
+        model_at = {w.start for w in weapons if w.model}
         roles: list[tuple[PlaceMention, str]] = []
         previous: tuple[PlaceMention, str] | None = None
         for place in places:
-            role = self._role(found, place, previous, cue_at, weapon_at)
+            role = self._role(found, place, previous, cue_at, weapon_at, model_at)
             if role is not None:
                 roles.append((place, role))
                 if not (place.demonym or place.possessive):
@@ -323,6 +328,7 @@ class EventBuilder:
         previous: tuple[PlaceMention, str] | None,
         cue_at: dict[int, str],
         weapon_at: set[int],
+        model_at: set[int],
     ) -> str | None:
         lower = found.lower
         after = range(place.end, min(place.end + 3, len(lower)))
@@ -333,8 +339,11 @@ class EventBuilder:
                 and lower[place.end + 1] in _MAKE
             ):
                 return None  # "Russian-designed": where it was made, not where it came from
-            if any(cue_at.get(i) == "origin" or i in weapon_at for i in after):
-                return "origin"  # "Libyan weapons", "Libya's stockpiles"
+            if any(cue_at.get(i) == "origin" for i in after):
+                return "origin"  # "Libya's stockpiles", "Libyan army stores"
+            if any(i in weapon_at for i in after):
+                # "Libyan weapons" came from Libya; "Belgian FN FAL rifles" were made in Belgium
+                return None if any(i in model_at for i in after) else "origin"
             if any(lower[i] in {"border", "frontier"} for i in after):
                 return "border"
             kind, _ = _nearest_cue(cue_at, place.start, max(0, place.start - 3))
