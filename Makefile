@@ -24,9 +24,10 @@ test: lint
 # Scores on the development set and on the held-out test split (never tuned on).
 DEVSET := src/armtrace/reports/devset
 eval: $(STAMP)
+	@mkdir -p build
 	@for split in dev test; do \
-	  $(BIN)/armtrace extract $(DEVSET)/$$split/*.txt > /tmp/armtrace-$$split.pred.jsonl && \
-	  $(BIN)/armtrace eval $(DEVSET)/$$split.gold.jsonl /tmp/armtrace-$$split.pred.jsonl; \
+	  $(BIN)/armtrace extract $(DEVSET)/$$split/*.txt > build/$$split.pred.jsonl && \
+	  $(BIN)/armtrace eval $(DEVSET)/$$split.gold.jsonl build/$$split.pred.jsonl; \
 	done
 
 bench: $(STAMP)
