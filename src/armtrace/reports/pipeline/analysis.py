@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import spacy
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from armtrace.reference.places import fold
@@ -19,15 +20,16 @@ def analysis(doc: Doc) -> Analysis:
     """The document's findings so far, created on first use by whichever component runs first."""
     found = doc._.armtrace
     if found is None:
-        tokens = [
-            (t.lower_, t.text, t.idx, t.is_sent_start) for t in doc
-        ]  # one pass: Token objects are costly
+        # Read the token attributes as arrays: making a Token object per word costs more than the
+        # rest of the pipeline together.
+        rows = doc.to_array([LOWER, ORTH, IDX, SENT_START]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
         found = Analysis(
             source=doc.text,
-            lower=[t[0] for t in tokens],
-            text=[t[1] for t in tokens],
-            idx=[t[2] for t in tokens],
-            sent_starts=[i for i, t in enumerate(tokens) if t[3] or i == 0],
+            lower=[strings[r[0]] for r in rows],
+            text=[strings[r[1]] for r in rows],
+            idx=[r[2] for r in rows],
+            sent_starts=[i for i, r in enumerate(rows) if r[3] == 1 or i == 0] or [0],
         )
         doc._.armtrace = found
     return found
