@@ -97,6 +97,7 @@ def incident_record(incident: Incident) -> dict:
         "date": incident.date,
         "date_precision": incident.date_precision,
         "grade": incident.grade,
+        "grade_reason": grade_reason(incident),
         "modality": incident.modality,
         "sources": sources,
         "statements": [
@@ -112,3 +113,13 @@ def incident_record(incident: Incident) -> dict:
             for s in incident.statements
         ],
     }
+
+
+def grade_reason(incident: Incident) -> str:
+    """The one-line explanation of the grade: the last one computed, or the single source's."""
+    computed = [s.value for s in incident.statements if s.field == "grade" and s.value]
+    if computed:
+        return computed[-1].split(": ", 1)[-1]
+    from armtrace.reports.grading import grade_incident  # reports depends on the store, not back
+
+    return grade_incident(incident, [incident.source]).reason
