@@ -13,6 +13,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from armtrace.analysis import render, screening
+from armtrace.analysis.capture import estimate, item_sightings
 from armtrace.analysis.embargoes import load_embargoes
 from armtrace.analysis.flows import (
     Aggregate,
@@ -22,6 +23,7 @@ from armtrace.analysis.flows import (
     transit_routes,
 )
 from armtrace.analysis.sanctions import import_list
+from armtrace.analysis.stock import Range, accounts
 from armtrace.cli.common import DbOption, console, out, store_for
 from armtrace.reference.actors import load_actors
 from armtrace.vocabulary import GRADES, WEAPON_CATEGORIES
@@ -51,6 +53,8 @@ def register(app: typer.Typer) -> None:
     app.command("sanctions-import")(sanctions_import)
     app.command("screen")(screen)
     app.command("screen-exempt")(screen_exempt)
+    app.command("stock")(stock)
+    app.command("recapture")(recapture)
 
 
 def flow_filter(
@@ -307,3 +311,50 @@ def screen_exempt(
             console.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from exc
     console.print(f"flag {done.id[:10]} exempted by {analyst}: {reason}")
+
+
+def _range(r: Range | None) -> str:
+    if r is None:
+        return "—"
+    high = "open" if r.high == float("inf") else f"{r.high:,.0f}"
+    return f"{r.low:,.0f}" if r.low == r.high else f"{r.low:,.0f}–{high}"
+
+
+def stock(
+    holder: Annotated[str, typer.Option("--holder", help="ISO2 country whose stocks are counted")],
+    category: CategoryOption = None,
+    db: DbOption = None,
+) -> None:
+    """Declared holdings, what is accounted for, and the unaccounted range, with the incidents behind."""
+    store = store_for(db)
+    table = Table(title=f"Stock accounting: {holder.upper()}")
+    for col in ("category", "declared", "accounted for", "unaccounted", "incidents"):
+        table.add_column(col)
+    with store.session() as session:
+        for a in accounts(session, holder, category):
+            parts = ", ".join(f"{k} {_range(v)}" for k, v in a.accounted.items())
+            refs = "; ".join(f"{k}: {', '.join(i[:12] for i in v)}" for k, v in a.incidents.items())
+            table.add_row(a.category, _range(a.declared), parts, _range(a.unaccounted), refs)
+    out.print(table)
+
+
+def recapture(
+    category: CategoryOption = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO2 where documented")] = None,
+    db: DbOption = None,
+) -> None:
+    """Capture–recapture estimate of the total from items documented by several sources."""
+    store = store_for(db)
+    with store.session() as session:
+        sightings = item_sightings(session, category, country)
+    try:
+        e = estimate(sightings)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    out.print(
+        f"{e.method}: {e.observed} distinct items seen by {e.sources} sources; "
+        f"estimated total {e.total:,.0f} (95% interval {e.low:,.0f}–{e.high:,.0f})"
+    )
+    for note in e.notes:
+        out.print(f"  note: {note}")
