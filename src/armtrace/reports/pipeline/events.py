@@ -413,6 +413,8 @@ class EventBuilder:
 
     # --- output -----------------------------------------------------------------------------------
     def _finish(self, doc: Doc, found: Analysis, draft: _Draft) -> list[ExtractedIncident]:
+        if all(w.anaphoric for w in draft.weapons):
+            return []  # only "these weapons": more about weapons already told of
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []

@@ -23,6 +23,7 @@ class WeaponMention(Mention):
     quantity: int | None = None
     quantity_text: str | None = None
     q_start_char: int | None = None  # where the quantity phrase starts, for the evidence span
+    anaphoric: bool = False  # "these weapons": names weapons already told of, no new ones
 
 
 @dataclass(slots=True)

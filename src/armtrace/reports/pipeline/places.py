@@ -12,6 +12,9 @@ from armtrace.reference.places import Gazetteer, load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
 from armtrace.reports.pipeline.mentions import PlaceMention
 
+STRAY_POPULATION = 50_000  # towns smaller than this must fit the report's countries
+STRAY_CONTEXT = 3  # mentions of the report's main country before strays are judged
+
 
 @Language.factory("armtrace_places")
 def make_places(nlp: Language, name: str) -> PlaceFinder:
@@ -76,7 +79,24 @@ class PlaceFinder:
         return None
 
     @staticmethod
+    def _drop_strays(mentions: list[PlaceMention]) -> None:
+        """A small town in a country the report never names otherwise, in a report about another
+        country, is more likely a namesake ("Sidi Bin Nur" near Tripoli matching a Tunisian one)."""
+        countries = Counter(c.country for m in mentions for c in m.candidates[:1] if c.country)
+        if not countries:
+            return
+        main, count = countries.most_common(1)[0]
+        if count < STRAY_CONTEXT:
+            return
+        for mention in list(mentions):
+            place = mention.candidates[0]
+            alone = countries[place.country] == 1 and place.country != main
+            if place.kind == "town" and place.population < STRAY_POPULATION and alone:
+                mentions.remove(mention)
+
+    @staticmethod
     def _disambiguate(mentions: list[PlaceMention]) -> None:
+        PlaceFinder._drop_strays(mentions)
         votes = Counter(
             m.candidates[0].country for m in mentions if len({c.country for c in m.candidates}) == 1
         )

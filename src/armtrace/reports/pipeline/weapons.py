@@ -12,6 +12,7 @@ from armtrace.reports.pipeline.mentions import Analysis, WeaponMention
 
 _UPPER_GENERIC = {"MANPADS", "MANPAD", "ATGM", "ATGMs", "IEDs"}
 _ANAPHORS = {"missile", "missiles"}
+_DETERMINERS = {"these", "those", "such", "the", "its", "their", "this", "that"}
 _MISSILES = {"manpads", "atgm", "artillery_rocket"}
 
 
@@ -56,11 +57,13 @@ class WeaponFinder:
                 term = self._ellipsis(lower, end)  # "anti-aircraft and anti-tank missiles"
             if term is not None:
                 end, term = self._extend(lower, end, term)
-                mentions.append(
-                    WeaponMention(
-                        i, end, idx[i], idx[end - 1] + len(text[end - 1]), term.category, term.model
-                    )
+                mention = WeaponMention(
+                    i, end, idx[i], idx[end - 1] + len(text[end - 1]), term.category, term.model
                 )
+                mention.anaphoric = (
+                    term.category == "unspecified" and i > 0 and lower[i - 1] in _DETERMINERS
+                )
+                mentions.append(mention)
             i = end
         found.weapons = mentions
         return doc
