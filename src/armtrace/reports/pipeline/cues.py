@@ -32,6 +32,7 @@ _LIST_KINDS = (
     "reference",
     "agent",
     "weak_triggers",
+    "not_triggers",
     "origin_nouns",
     "generic_actors",
     "vague_quantities",
