@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from armtrace.reports.clustering import find_same_event
-from armtrace.reports.document import Report
+from armtrace.reports.document import Report, page_at
 from armtrace.reports.extraction import Claim, ExtractedIncident
 from armtrace.reports.grading import grade_incident
 from armtrace.reports.pipeline import EXTRACTOR_NAME, default_pipeline, extract
@@ -231,8 +231,21 @@ def _incident_row(source: Source, position: int, x: ExtractedIncident, now: date
     return incident
 
 
+def _pages(text: str, start: int, end: int) -> str:
+    """'4', or '4-5' for a sentence that runs over a page break."""
+    span = text[start:end]
+    # a span may open on the page break itself (whitespace before a sentence): cite its words
+    start, end = start + len(span) - len(span.lstrip()), start + len(span.rstrip())
+    first, last = page_at(text, start), page_at(text, max(start, end - 1))
+    return str(first) if first == last else f"{first}-{last}"
+
+
 def _statements(source: Source, x: ExtractedIncident, now: datetime) -> list[Statement]:
     claims = list(x.claims) + [Claim("evidence", None, e.start, e.end) for e in x.evidence]
+    if source.format == "pdf":  # the page(s) each piece of evidence stands on, for citing it
+        claims += [
+            Claim("page", _pages(source.text, e.start, e.end), e.start, e.end) for e in x.evidence
+        ]
     return [
         Statement(
             field=c.field,
