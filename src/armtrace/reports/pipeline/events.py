@@ -591,21 +591,29 @@ def _actor_role(event_type: str, actor: ActorMention, after_trigger: bool) -> st
 
 
 def _weapons(mentions: list[WeaponMention]) -> list[tuple[WeaponMention, ExtractedWeapon]]:
-    """One entry per (category, model); a bare 'weapons' only when nothing more specific is said."""
-    merged: dict[tuple[str, str | None], tuple[WeaponMention, ExtractedWeapon]] = {}
+    """One entry per (category, model) — two when the report counts them apart ("138 Grad rockets
+    and a further 139 Grad warheads"); a bare 'weapons' only when nothing more specific is said."""
+    merged: dict[tuple[str, str | None, int | None], tuple[WeaponMention, ExtractedWeapon]] = {}
     for m in mentions:
-        key = (m.category, m.model)
-        if key not in merged:
-            merged[key] = (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
-        elif merged[key][1].quantity is None and m.quantity is not None:
-            merged[key] = (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
+        kind = (m.category, m.model)
+        counted = [k for k in merged if k[:2] == kind]
+        if m.quantity is None and counted:
+            continue
+        if m.quantity is not None and counted and all(k[2] is None for k in counted):
+            for k in counted:  # the count replaces an uncounted mention of the same kind
+                del merged[k]
+        key = (*kind, m.quantity)
+        merged.setdefault(
+            key, (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
+        )
     # a generic mention of a category already named by model adds nothing
-    modelled = {cat for cat, model in merged if model}
-    for cat, model in list(merged):
-        if model is None and cat in modelled and merged[(cat, model)][1].quantity is None:
-            del merged[(cat, model)]
-    if len(merged) > 1:
-        merged.pop(("unspecified", None), None)
+    modelled = {cat for cat, model, _ in merged if model}
+    for key in list(merged):
+        if key[1] is None and key[0] in modelled and key[2] is None:
+            del merged[key]
+    if len({k[:2] for k in merged}) > 1:
+        for key in [k for k in merged if k[0] == "unspecified"]:
+            del merged[key]
     return list(merged.values())
 
 
