@@ -125,4 +125,5 @@ class Statement(Base):
 
 # Tables of the other domains live with their code but on this Base, so migrations and metadata see
 # one schema wherever the store is opened.
+import armtrace.analysis.models  # noqa: E402,F401
 import armtrace.records.models  # noqa: E402,F401
