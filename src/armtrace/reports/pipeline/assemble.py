@@ -1,0 +1,331 @@
+"""From drafts to incidents: each field chosen from the draft's mentions and tied to its span,
+the place and flow of every incident settled, and unplaced incidents placed from the report."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from armtrace.reference.places import load_gazetteer
+from armtrace.reports.extraction import (
+    Claim,
+    Evidence,
+    ExtractedActor,
+    ExtractedIncident,
+    ExtractedWeapon,
+)
+from armtrace.reports.pipeline.drafts import Draft
+from armtrace.reports.pipeline.mentions import ActorMention, Analysis, PlaceMention, WeaponMention
+from armtrace.reports.pipeline.roles import first_list
+
+# events that happen to weapons where they are: no flow (annotation guidelines)
+_IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
+_PRECISION = {"country": "country", "region": "region", "town": "town"}
+_DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
+
+
+class Assembler:
+    def __init__(self) -> None:
+        self.gazetteer = load_gazetteer()
+
+    def incidents(self, found: Analysis, drafts: list[Draft]) -> list[ExtractedIncident]:
+        incidents = [inc for d in drafts for inc in self._finish(found, d)]
+        _fill_locations(incidents, self._dateline(found) or self._main_country(found))
+        for incident in incidents:
+            own = incident.origin == incident.location
+            if own and incident.destination in (None, incident.location):
+                incident.origin = incident.destination = None  # the country's own weapons: no flow
+        return incidents
+
+    def _finish(self, found: Analysis, draft: Draft) -> list[ExtractedIncident]:
+        if all(w.anaphoric for w in draft.weapons):
+            return []  # only "these weapons": more about weapons already told of
+        weapons = _weapons(draft.weapons)
+        if not weapons:
+            return []
+        if draft.type == "seizure" and _taken_by_armed_group(draft):
+            draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
+        incident = ExtractedIncident(type=draft.type, modality=draft.modality)
+        claims = incident.claims
+        for mention, weapon in weapons:
+            incident.weapons.append(weapon)
+            start = mention.q_start_char if mention.q_start_char is not None else mention.start_char
+            claims.append(Claim("weapon", _weapon_value(weapon), start, mention.end_char))
+        for start, end in draft.triggers[:1]:
+            claims.append(Claim("type", draft.type, found.idx[start], _end_char(found, end)))
+        self._place_fields(incident, draft, claims)
+        self._actor_fields(incident, draft, claims)
+        if draft.dates:
+            first = draft.dates[0]
+            incident.date, incident.date_precision = first.value, first.precision
+            claims.append(Claim("date", first.value, first.start_char, first.end_char))
+        if draft.hedges:
+            incident.grade = "alleged"
+            start, end = draft.hedges[0]
+            claims.append(Claim("grade", "alleged", found.idx[start], _end_char(found, end)))
+        for s, e in draft.sentences:
+            start, end = found.idx[s], _end_char(found, e)
+            incident.evidence.append(Evidence(start, end, found.source[start:end]))
+        return _split_destinations(incident, draft)
+
+    def _place_fields(self, incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
+        roles = draft.roles
+        suppliers = self._suppliers(incident, draft)
+        origin = suppliers[0] if suppliers else _origin(roles, draft.location_country())
+        location_places = [p for p in roles.get("location", []) if p not in suppliers]
+        if origin is not None:
+            incident.origin = origin.place.country
+            claims.append(Claim("origin", incident.origin, origin.start_char, origin.end_char))
+        transit = roles.get("via", [])
+        if suppliers:  # "sent by Qatar … driven in from Tunisia": Tunisia is on the way
+            transit = [p for p in roles.get("origin", []) if p.place.country != incident.origin]
+            transit += roles.get("via", [])
+        seen: list[str] = []
+        for place in transit:
+            country = place.place.country
+            if country and country not in seen and country != incident.origin:
+                seen.append(country)
+                claims.append(Claim("via", country, place.start_char, place.end_char))
+        incident.via = seen
+        destinations = roles.get("destination", [])
+        dest = _first_country(destinations)
+        if dest is not None:
+            incident.destination = dest.place.country
+            claims.append(
+                Claim("destination", incident.destination, dest.start_char, dest.end_char)
+            )
+        located = _most_specific(location_places, self._seizer_country(incident, draft))
+        if located is not None:
+            self._locate(incident, located)
+            claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
+        else:
+            self._locate_by_actor(incident, draft)
+        if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
+            holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
+            if holder is not None:
+                incident.location = holder.place.country
+                incident.geo_precision = "country"
+        if incident.type in _IN_PLACE:
+            if incident.location is None and incident.origin:
+                incident.location = incident.origin
+            incident.origin = incident.destination = None
+            incident.via = []
+        elif (
+            incident.destination is None
+            and incident.origin
+            and incident.location
+            and incident.location != incident.origin
+        ):
+            incident.destination = incident.location
+        elif (
+            incident.location is None
+            and incident.destination
+            and incident.type
+            in {
+                "trafficking",
+                "transfer",
+            }
+        ):
+            # weapons moved or delivered into a country: that is where the event is coded
+            incident.location = incident.destination
+            incident.geo_precision = "country"
+        if incident.via and incident.destination in incident.via:
+            incident.via.remove(incident.destination)
+        if (
+            incident.origin
+            and incident.destination
+            and incident.location not in (None, incident.origin, incident.destination)
+            and incident.location not in incident.via
+        ):
+            incident.via.append(incident.location)  # seized on the way: the place is a transit
+
+    @staticmethod
+    def _suppliers(incident: ExtractedIncident, draft: Draft) -> list[PlaceMention]:
+        """A transfer's supplier: the country before the verb, or its agent ("sent by Qatar")."""
+        if incident.type != "transfer":
+            return []
+        agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
+        return agents[:1] or draft.suppliers[:1]
+
+    @staticmethod
+    def _seizer_country(incident: ExtractedIncident, draft: Draft) -> str | None:
+        if incident.type not in {"seizure", "collection", "destruction"}:
+            return None
+        return next((a.country for a, _ in draft.actors if a.kind == "state_force"), None)
+
+    @staticmethod
+    def _locate(incident: ExtractedIncident, mention: PlaceMention) -> None:
+        """The place as the report spells it ("Sollum", not GeoNames' "As Sallūm"); the claim
+        keeps the gazetteer entry it resolved to."""
+        place = mention.place
+        incident.location = place.country
+        incident.place = mention.text if place.kind != "country" else None
+        incident.lat, incident.lon = place.lat, place.lon
+        incident.geo_precision = _PRECISION.get(place.kind, "town")
+
+    @staticmethod
+    def _locate_by_actor(incident: ExtractedIncident, draft: Draft) -> None:
+        for actor, _ in draft.actors:
+            if (
+                actor.kind == "state_force"
+                and actor.country
+                and incident.type in {"seizure", "collection", "destruction"}
+            ):
+                incident.location = actor.country
+                incident.geo_precision = "country"
+                return
+
+    def _actor_fields(self, incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
+        trigger = min((t[0] for t in draft.triggers), default=0)
+        seen: set[tuple[str, str]] = set()
+        for place in draft.suppliers[:1]:
+            name = place.place.name
+            incident.actors.append(ExtractedActor(name, "supplier"))
+            seen.add((name, "supplier"))
+            claims.append(Claim("actor", f"{name}|supplier", place.start_char, place.end_char))
+        for actor, _ in draft.actors:
+            role = _actor_role(incident.type, actor, actor.start > trigger)
+            if (actor.name, role) in seen:
+                continue
+            seen.add((actor.name, role))
+            incident.actors.append(ExtractedActor(actor.name, role, actor.actor_id))
+            claims.append(Claim("actor", f"{actor.name}|{role}", actor.start_char, actor.end_char))
+
+    def _dateline(self, found: Analysis) -> str | None:
+        """'CAIRO - …', 'WADDAN, Libya - …': the country of a wire story's dateline, if any."""
+        match = _DATELINE.match(found.source)
+        if match is None:
+            return None
+        name, country = match.group(1).strip(), match.group(2)
+        for surface in (country, name.title(), name.title().replace("-", " "), name):
+            places = self.gazetteer.lookup(surface) if surface else []
+            if places and places[0].country:
+                return places[0].country
+        return None
+
+    @staticmethod
+    def _main_country(found: Analysis) -> str | None:
+        """The country a report names most often: where an unplaced incident is most likely."""
+        counts = Counter(p.place.country for p in found.places if p.place.country)
+        return counts.most_common(1)[0][0] if counts else None
+
+
+def _actor_role(event_type: str, actor: ActorMention, after_trigger: bool) -> str:
+    state = actor.kind in {"state_force", "state"}
+    if event_type == "seizure":
+        return "seizer" if state else "trafficker"
+    if event_type == "collection":  # the collecting body receives; who surrenders held them
+        return "recipient" if state else "holder"
+    if event_type == "destruction":
+        return "holder"
+    if event_type == "transfer":
+        return "recipient" if after_trigger or not state else "supplier"
+    if event_type == "use":
+        return "user"
+    if event_type == "trafficking":
+        return "trafficker"
+    if event_type == "looting":
+        return "holder" if state else "recipient"
+    return "holder"
+
+
+def _weapons(mentions: list[WeaponMention]) -> list[tuple[WeaponMention, ExtractedWeapon]]:
+    """One entry per (category, model) — two when the report counts them apart ("138 Grad rockets
+    and a further 139 Grad warheads"); a bare 'weapons' only when nothing more specific is said."""
+    merged: dict[tuple[str, str | None, int | None], tuple[WeaponMention, ExtractedWeapon]] = {}
+    for m in mentions:
+        kind = (m.category, m.model)
+        counted = [k for k in merged if k[:2] == kind]
+        if m.quantity is None and counted:
+            continue
+        if m.quantity is not None and counted and all(k[2] is None for k in counted):
+            for k in counted:  # the count replaces an uncounted mention of the same kind
+                del merged[k]
+        key = (*kind, m.quantity)
+        merged.setdefault(
+            key, (m, ExtractedWeapon(m.category, m.model, m.quantity, m.quantity_text))
+        )
+    # a generic mention of a category already named by model adds nothing
+    modelled = {cat for cat, model, _ in merged if model}
+    for key in list(merged):
+        if key[1] is None and key[0] in modelled and key[2] is None:
+            del merged[key]
+    if len({k[:2] for k in merged}) > 1:
+        for key in [k for k in merged if k[0] == "unspecified"]:
+            del merged[key]
+    return list(merged.values())
+
+
+def _weapon_value(weapon: ExtractedWeapon) -> str:
+    return "|".join([weapon.category, weapon.model or "", str(weapon.quantity or "")])
+
+
+def _first_country(places: list[PlaceMention]) -> PlaceMention | None:
+    return next((p for p in places if p.place.country), None)
+
+
+def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> PlaceMention | None:
+    """Where it happened: the first town or region named (in the seizing state's country, if one is
+    known), else the first country."""
+    if prefer is not None:
+        for p in places:  # "Egyptian soldiers … near Rafah": the Rafah in Egypt
+            p.candidates.sort(key=lambda c: c.country != prefer)
+    with_country = [p for p in places if p.place.country]
+    if prefer is not None and any(p.place.country == prefer for p in with_country):
+        with_country = [p for p in with_country if p.place.country == prefer]
+    if not with_country:
+        return None
+    inside = [p for p in with_country if p.place.kind != "country"]
+    return inside[0] if inside else with_country[0]
+
+
+def _end_char(found: Analysis, end: int) -> int:
+    return found.idx[end - 1] + len(found.text[end - 1])
+
+
+def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[ExtractedIncident]:
+    """'to Mali, Niger and Chad' is three flows: one incident per country of a listed destination.
+    Destinations named apart ("meant for Syria … heading for Lebanon") keep the first."""
+    countries = first_list(draft.roles.get("destination", []))
+    if len(countries) < 2:
+        return [incident]
+    out = []
+    for country in countries:
+        copy = ExtractedIncident(**{f: getattr(incident, f) for f in incident.__dataclass_fields__})
+        copy.destination = country
+        copy.claims = [c for c in incident.claims if c.field != "destination" or c.value == country]
+        out.append(copy)
+    return out
+
+
+def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) -> None:
+    """An incident the text does not place is coded where the report's other incidents happened,
+    else at the dateline, with country precision: 'the second interception near the town'."""
+    known = Counter(i.location for i in incidents if i.location)
+    fallback = known.most_common(1)[0][0] if known else dateline
+    if fallback is None:
+        return
+    for incident in incidents:
+        if incident.location is None and incident.type != "transfer":
+            incident.location = fallback
+            incident.geo_precision = "country"
+            if incident.origin and incident.origin != fallback and incident.destination is None:
+                incident.destination = fallback
+
+
+def _taken_by_armed_group(draft: Draft) -> bool:
+    """Weapons 'seized' or 'captured' by an armed group, with no state force in the story."""
+    first = min((t[0] for t in draft.triggers), default=None)
+    if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
+        return False
+    return any(a.kind == "armed_group" and a.start < first for a, _ in draft.actors)
+
+
+def _origin(roles: dict[str, list[PlaceMention]], here: str | None) -> PlaceMention | None:
+    """Where the weapons came from: stated ("from Libya", "Libyan depots") before inferred ("loaded
+    in Sirte"), and not the country where the incident happened when another is named."""
+    for key in ("origin", "origin_hint"):
+        elsewhere = [p for p in roles.get(key, []) if p.place.country and p.place.country != here]
+        if elsewhere:
+            return elsewhere[0]
+    return _first_country(roles.get("origin", []))

@@ -1,0 +1,121 @@
+"""Place roles: the cue before a place tells whether weapons came from it (origin), went to it
+(destination), passed through it (via) or were there (location). Lists inherit the role of their
+first member; "to" and "from" count only near a movement (a trigger or a weapon)."""
+
+from __future__ import annotations
+
+from armtrace.reports.pipeline.mentions import Analysis, PlaceMention, WeaponMention
+
+ROLE_KINDS = (
+    "origin",
+    "destination",
+    "via",
+    "location",
+    "border",
+    "reference",
+    "agent",
+    "attribute",
+)
+FLOW_ROLES = ("origin", "via", "destination")
+LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
+_LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
+_MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
+
+
+class PlaceRoles:
+    def __init__(self, window: int) -> None:
+        self.window = window  # how far before a place its cue may stand
+
+    def assign(
+        self, found: Analysis, places: list[PlaceMention], weapons: list[WeaponMention], cues: dict
+    ) -> list[tuple[PlaceMention, str]]:
+        # where a movement is told: a trigger or a weapon. "to"/"from" far from one of these is an
+        # ordinary preposition ("according to", "officials from Egypt"), not a direction.
+        movement = {w.start for w in weapons} | {
+            c[1] - 1 for label in cues if label.startswith("trigger:") for c in cues[label]
+        }
+        cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
+        for kind in ROLE_KINDS:
+            for start, end, _ in cues.get(kind, []):
+                licensed = kind not in FLOW_ROLES or any(
+                    start - LICENCE_REACH <= m < end for m in movement
+                )
+                cue_at.setdefault(end - 1, kind if licensed else "reference")
+        for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
+            cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
+        for start, _end, _ in cues.get("origin_nouns", []):
+            cue_at.setdefault(start, "origin")  # "from depots in Libya"
+        weapon_at = {w.start for w in weapons}
+        model_at = {w.start for w in weapons if w.model}
+        roles: list[tuple[PlaceMention, str]] = []
+        previous: tuple[PlaceMention, str] | None = None
+        for place in places:
+            role = self._role(found, place, previous, cue_at, weapon_at, model_at)
+            if role is not None:
+                roles.append((place, role))
+                if not (place.demonym or place.possessive):
+                    previous = (place, role)
+        return roles
+
+    def _role(
+        self,
+        found: Analysis,
+        place: PlaceMention,
+        previous: tuple[PlaceMention, str] | None,
+        cue_at: dict[int, str],
+        weapon_at: set[int],
+        model_at: set[int],
+    ) -> str | None:
+        lower = found.lower
+        after = range(place.end, min(place.end + 3, len(lower)))
+        if place.demonym or place.possessive:
+            if (
+                place.end + 1 < len(lower)
+                and lower[place.end] == "-"
+                and lower[place.end + 1] in _MAKE
+            ):
+                return None  # "Russian-designed": where it was made, not where it came from
+            if any(cue_at.get(i) == "origin" for i in after):
+                return "origin"  # "Libya's stockpiles", "Libyan army stores"
+            if any(i in weapon_at for i in after):
+                # "Libyan weapons" came from Libya; "Belgian FN FAL rifles" were made in Belgium
+                return None if any(i in model_at for i in after) else "origin"
+            if any(lower[i] in {"border", "frontier"} for i in after):
+                return "border"
+            kind, _ = nearest_cue(cue_at, place.start, max(0, place.start - 3))
+            if kind == "destination":
+                return "destination"  # "supplied arms to the Libyan revolutionary forces"
+            return "attribute"  # "Libya's former government": whose, used where nothing else says
+        if (
+            previous is not None
+            and place.start > previous[0].end
+            and all(lower[i] in _LIST_GLUE for i in range(previous[0].end, place.start))
+        ):
+            return previous[1]  # "to Mali, Niger and Chad"
+        stop = previous[0].end if previous is not None else 0
+        kind, at = nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
+        if kind == "location" and at is not None:
+            # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
+            outer, _ = nearest_cue(cue_at, at, max(stop, at - self.window))
+            if outer in {"origin", "destination"}:
+                return outer
+        return kind or "location"
+
+
+def nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
+    """The cue ending closest before token `before` (not before `stop`), and where it ends."""
+    for i in range(before - 1, stop - 1, -1):
+        if i in cue_at:
+            return cue_at[i], i
+    return None, None
+
+
+def first_list(places: list[PlaceMention]) -> list[str]:
+    """Countries of the first run of places joined only by commas and 'and'."""
+    countries: list[str] = []
+    for i, place in enumerate(places):
+        if i and place.start - places[i - 1].end > 3:
+            break
+        if place.place.country and place.place.country not in countries:
+            countries.append(place.place.country)
+    return countries
