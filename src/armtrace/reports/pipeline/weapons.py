@@ -65,6 +65,7 @@ class WeaponFinder:
                 )
                 mentions.append(mention)
             i = end
+        _rockets_of_launchers(found.lower, mentions)
         found.weapons = mentions
         return doc
 
@@ -131,3 +132,17 @@ class WeaponFinder:
         }:
             return end + 1, term
         return end, term
+
+
+def _rockets_of_launchers(lower: list[str], mentions: list[WeaponMention]) -> None:
+    """'four RPG-7 launchers with about 30 rockets': the rockets are the launchers' ammunition,
+    counted as rocket launchers (annotation guidelines), not artillery rockets."""
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        if (
+            before.category == "rocket_launcher"
+            and after.category == "artillery_rocket"
+            and after.model is None
+            and 0 < after.start - before.end <= 4
+            and lower[before.end] in {"with", "and", "plus"}
+        ):
+            after.category = "rocket_launcher"
