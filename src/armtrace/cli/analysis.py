@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from armtrace.analysis import render, screening
+from armtrace.analysis.att import Assessment, Section, assess
 from armtrace.analysis.capture import estimate, item_sightings
 from armtrace.analysis.embargoes import load_embargoes
 from armtrace.analysis.flows import (
@@ -55,6 +57,7 @@ def register(app: typer.Typer) -> None:
     app.command("screen-exempt")(screen_exempt)
     app.command("stock")(stock)
     app.command("recapture")(recapture)
+    app.command("att-assess")(att_assess)
 
 
 def flow_filter(
@@ -358,3 +361,86 @@ def recapture(
     )
     for note in e.notes:
         out.print(f"  note: {note}")
+
+
+def _evidence_line(entry: dict) -> str:
+    """One evidence entry as a line of the table: what it is and what it rests on."""
+    if "incident" in entry:
+        quote = (entry["quote"] or {}).get("text", "")
+        where = f"{entry['origin'] or '?'} → {entry['destination'] or entry['country'] or '?'}"
+        if not entry["origin"] and not entry["destination"]:
+            where = f"in {entry['country'] or '?'}"
+        return (
+            f"{entry['date'] or 'undated'} {entry['type']} {where} [{entry['grade']}] "
+            f"incident {entry['incident']}; sources {', '.join(s[:10] for s in entry['sources'])}; "
+            f"{'; '.join(entry['why'])}" + (f'\n  "{quote}"' if quote else "")
+        )
+    if "embargo" in entry:
+        labels = ", ".join(r["label"] for r in entry["resolutions"])
+        return f"{entry['party']}: {entry['name']} ({entry['why']}) {entry['status']}; {labels}"
+    kind, value = next(iter(entry.items()))
+    if kind in ("flow", "transit_route"):
+        return (
+            f"{' → '.join(value['path'])}: {value['incidents']} incidents, {value['items']} items; "
+            f"incidents {', '.join(i[:14] for i in value['incident_ids'][:4])}"
+            + (" …" if len(value["incident_ids"]) > 4 else "")
+        )
+    return f"{kind}: " + ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+
+
+def _att_table(section: Section, limit: int) -> Table:
+    table = Table(title=section.title, show_header=False, title_justify="left")
+    table.add_column("evidence")
+    indicators = "; ".join(f"{k}: {v}" for k, v in section.indicators.items())
+    table.add_row(f"[bold]indicators[/] {indicators}")
+    for entry in section.evidence[:limit]:
+        table.add_row(_evidence_line(entry))
+    if len(section.evidence) > limit:
+        table.add_row(f"… {len(section.evidence) - limit} more: --limit, or --format json")
+    for note in section.notes:
+        table.add_row(f"[dim]note: {note}[/]")
+    return table
+
+
+def _print_assessment(a: Assessment, limit: int) -> None:
+    party = f" (end user {a.end_user})" if a.end_user else ""
+    out.print(f"ATT risk evidence: export {a.exporter} → {a.importer}{party}, as of {a.as_of}")
+    out.print("Evidence and indicators only: the assessment and the decision are the analyst's.")
+    for section in a.sections:
+        out.print(_att_table(section, limit))
+    out.print("Sources:")
+    for sid, src in sorted(a.sources.items()):
+        out.print(f"  {sid[:10]}  {src['title'] or '(untitled)'}  {src['url'] or ''}")
+
+
+def att_assess(
+    exporter: Annotated[str, typer.Option("--exporter", help="Exporting state, ISO2")],
+    importer: Annotated[str, typer.Option("--importer", help="Importing state, ISO2")],
+    end_user: Annotated[
+        str | None, typer.Option("--end-user", help="ISO2, actor id or actor name")
+    ] = None,
+    category: CategoryOption = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date embargoes are read at (default today)")
+    ] = None,
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    limit: LimitOption = 15,
+) -> None:
+    """Evidence for an ATT export risk assessment (embargoes, diversion, onward flows, misuse,
+    trace cooperation), each with its citations. No decision is made."""
+    if category is not None and category not in WEAPON_CATEGORIES:
+        console.print(f"[red]error:[/] --category {category!r} is not a weapon category")
+        raise typer.Exit(2)
+    store = store_for(db)
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+        with store.session() as session:
+            result = assess(session, exporter, importer, end_user, category, when)
+    except ValueError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if fmt == "json":
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+        return
+    _print_assessment(result, limit)
