@@ -16,7 +16,14 @@ from armtrace.cli.common import DbOption, console, out, store_for
 from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, score
 from armtrace.reports.ingest import IngestResult, ingest_items, undated
 from armtrace.reports.pipeline import default_pipeline, extract
-from armtrace.reports.readers import ReadError, iter_files, read_file, read_paths
+from armtrace.reports.readers import (
+    DEFAULT_MAX_BYTES,
+    ReadError,
+    iter_files,
+    read_file,
+    read_paths,
+)
+from armtrace.scale import DEFAULT_BATCH
 
 
 def register(app: typer.Typer) -> None:
@@ -33,22 +40,59 @@ def init(db: DbOption = None) -> None:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .jsonl)")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl)")
+    ],
     db: DbOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Extract in parallel on a local Dask cluster of N worker processes"),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Extract on an existing Dask cluster (e.g. tcp://host:8786)"),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Reports per batch (one task, one transaction)")
+    ] = DEFAULT_BATCH,
+    max_size: Annotated[
+        float, typer.Option(min=0.001, help="Refuse files (and JSONL lines) above this many MiB")
+    ] = DEFAULT_MAX_BYTES / 2**20,
 ) -> None:
     """Read reports, extract incidents and store them with their provenance."""
     store = store_for(db)
     files = list(iter_files(paths))
-    result = run_ingest(store, files)
+    limit = int(max_size * 2**20)
+    if workers is None and scheduler is None:
+        result = run_ingest(store, files, max_bytes=limit)
+    else:
+        result = _ingest_parallel(store, files, workers, scheduler, batch_size, limit)
     report_result(result)
     if not result.ok:
         raise typer.Exit(1)
 
 
-def run_ingest(store, files: list) -> IngestResult:  # type: ignore[no-untyped-def]
+def _ingest_parallel(  # type: ignore[no-untyped-def]
+    store, files: list, workers: int | None, scheduler: str | None, batch_size: int, limit: int
+) -> IngestResult:
+    from armtrace.scale import ingest_on_cluster, open_client  # dask is slow to import
+
+    try:
+        with open_client(workers=workers, scheduler=scheduler) as client:
+
+            def run(items):  # type: ignore[no-untyped-def]
+                return ingest_on_cluster(store, items, client, batch_size=batch_size)
+
+            return run_ingest(store, files, max_bytes=limit, runner=run)
+    except OSError as exc:  # no scheduler at that address
+        console.print(f"[red]error:[/] cannot reach the Dask scheduler {scheduler}: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def run_ingest(store, files: list, max_bytes: int = DEFAULT_MAX_BYTES, runner=None) -> IngestResult:  # type: ignore[no-untyped-def]
     def items():  # type: ignore[no-untyped-def]
         for f in files:
-            yield from ([f] if isinstance(f, ReadError) else read_file(f))
+            yield from ([f] if isinstance(f, ReadError) else read_file(f, max_bytes))
             progress.advance(task)
 
     with Progress(
@@ -60,6 +104,8 @@ def run_ingest(store, files: list) -> IngestResult:  # type: ignore[no-untyped-d
         transient=True,
     ) as progress:
         task = progress.add_task("ingest", total=len(files))
+        if runner is not None:
+            return runner(items())
         return ingest_items(store, items())
 
 

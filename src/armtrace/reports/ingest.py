@@ -93,6 +93,11 @@ def _ingest_one(store: Store, report: Report, result: IngestResult, nlp) -> None
     ) as exc:  # one bad report must not stop the batch; its transaction is rolled back
         result.errors.append(ReadError(report.path or report.key, f"{type(exc).__name__}: {exc}"))
         return
+    count_added(result, report, incidents)
+
+
+def count_added(result: IngestResult, report: Report, incidents: list[ExtractedIncident]) -> None:
+    """Tally a report once its transaction has committed."""
     result.added += 1
     if report.published is None:
         result.warnings.append(undated(report))
@@ -174,7 +179,8 @@ def _join(
         )
     )
     ids = {s.source_id for s in incident.statements}
-    sources = [s for s in session.scalars(select(Source).where(Source.id.in_(ids)))]
+    # in id order: which syndicated copy names the source must not depend on the backend
+    sources = list(session.scalars(select(Source).where(Source.id.in_(ids)).order_by(Source.id)))
     if source not in sources:
         sources.append(source)
     graded = grade_incident(incident, sources)

@@ -1,0 +1,193 @@
+"""The client side of a parallel ingest: stream reports in batches to Dask workers for extraction
+and write their results in one transaction per batch.
+
+Memory stays flat: the reader is a generator, and at most `window` batches are in flight (sent
+and not yet written). Results are written in the order the batches were sent, which makes the
+database the same as a serial ingest's (same-event clustering depends on which report came
+first); the window keeps the workers busy while the head batch is awaited.
+
+Consistency: a batch is committed whole or not at all; a report already stored (same content id)
+is skipped, so after Ctrl-C or a lost worker, running again ingests exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from distributed import Client, Future, LocalCluster
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from armtrace.reports.document import Report
+from armtrace.reports.extraction import ExtractedIncident
+from armtrace.reports.ingest import IngestResult, count_added, write_report
+from armtrace.reports.readers import ReadError
+from armtrace.scale import DEFAULT_BATCH
+from armtrace.scale.work import extract_batch
+from armtrace.store import Store
+from armtrace.store.models import Source
+
+Outcome = list[ExtractedIncident] | str  # incidents, or why extraction failed
+Progress = Callable[[str], None]
+
+
+@contextmanager
+def open_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
+    """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes."""
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    # processes, one thread each: extraction is pure Python and holds the GIL
+    with (
+        LocalCluster(
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def ingest_on_cluster(
+    store: Store,
+    items: Iterable[Report | ReadError],
+    client: Client,
+    batch_size: int = DEFAULT_BATCH,
+    window: int | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest `items` with extraction on the cluster's workers; see the module's notes."""
+    result = IngestResult()
+    window = window or 2 * max(1, sum(client.nthreads().values()))
+    pending: deque[tuple[list[Report], Future]] = deque()
+    try:
+        for batch in _new_batches(store, items, batch_size, result, progress):
+            pending.append((batch, client.submit(extract_batch, batch, pure=False)))
+            if len(pending) >= window:
+                _write_next(store, pending, result, progress)
+        while pending:
+            _write_next(store, pending, result, progress)
+    finally:  # Ctrl-C: what is committed stays, the rest is dropped and found missing next time
+        for _, future in pending:
+            future.cancel()
+    return result
+
+
+def _new_batches(
+    store: Store,
+    items: Iterable[Report | ReadError],
+    size: int,
+    result: IngestResult,
+    progress: Progress | None,
+) -> Iterator[list[Report]]:
+    """Batches of reports not yet in the store; read errors and known reports are tallied here."""
+    batch: list[Report] = []
+    for item in items:
+        if isinstance(item, ReadError):
+            result.errors.append(item)
+            _tell(progress, item.path)
+            continue
+        batch.append(item)
+        if len(batch) == size:
+            yield from _unknown(store, batch, result, progress)
+            batch = []
+    if batch:
+        yield from _unknown(store, batch, result, progress)
+
+
+def _unknown(
+    store: Store, batch: list[Report], result: IngestResult, progress: Progress | None
+) -> Iterator[list[Report]]:
+    # checked before extraction so that a resumed run does not extract its finished part again
+    with store.session() as session:
+        ids = {r.source_id for r in batch}
+        known = set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
+    fresh = [r for r in batch if r.source_id not in known]
+    result.skipped += len(batch) - len(fresh)
+    for report in batch:
+        if report.source_id in known:
+            _tell(progress, _name(report))
+    if fresh:
+        yield fresh
+
+
+def _write_next(
+    store: Store,
+    pending: deque[tuple[list[Report], Future]],
+    result: IngestResult,
+    progress: Progress | None,
+) -> None:
+    batch, future = pending[0]
+    try:
+        outcomes: list[Outcome] = future.result()
+    except (
+        Exception
+    ) as exc:  # a worker killed or lost: the batch is not ingested, a re-run retries it
+        why = f"extraction failed on the cluster: {type(exc).__name__}: {exc}; run again to retry"
+        outcomes = [why] * len(batch)
+    pending.popleft()
+    _write_batch(store, list(zip(batch, outcomes, strict=True)), result)
+    for report in batch:
+        _tell(progress, _name(report))
+
+
+def _write_batch(store: Store, done: list[tuple[Report, Outcome]], result: IngestResult) -> None:
+    try:
+        with store.transaction() as session:
+            written = [_write_one(session, report, outcome) for report, outcome in done]
+    except Exception:
+        # the batch was rolled back whole: write it again one report per transaction, so that
+        # only the report that cannot be written is lost, and it is named
+        for pair in done:
+            _write_alone(store, *pair, result)
+        return
+    for (report, outcome), what in zip(done, written, strict=True):
+        _tally(result, report, outcome, what)
+
+
+def _write_alone(store: Store, report: Report, outcome: Outcome, result: IngestResult) -> None:
+    try:
+        with store.transaction() as session:
+            what = _write_one(session, report, outcome)
+    except Exception as exc:
+        result.errors.append(ReadError(_name(report), f"{type(exc).__name__}: {exc}"))
+        return
+    _tally(result, report, outcome, what)
+
+
+def _write_one(
+    session: Session, report: Report, outcome: Outcome
+) -> Literal["added", "skipped", "failed"]:
+    if isinstance(outcome, str):
+        return "failed"
+    # again at write time: the same text may come twice in one run, or from a concurrent ingest
+    if session.get(Source, report.source_id) is not None:
+        return "skipped"
+    write_report(session, report, outcome)
+    return "added"
+
+
+def _tally(result: IngestResult, report: Report, outcome: Outcome, what: str) -> None:
+    if isinstance(outcome, str):
+        result.errors.append(ReadError(_name(report), outcome))
+    elif what == "skipped":
+        result.skipped += 1
+    else:
+        count_added(result, report, outcome)
+
+
+def _name(report: Report) -> str:
+    return report.path or report.key
+
+
+def _tell(progress: Progress | None, name: str) -> None:
+    if progress:
+        progress(name)
