@@ -20,6 +20,8 @@ from armtrace.reports.pipeline.roles import first_list
 
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
+# events whose weapons came from somewhere the report may say only once for the whole story
+_MOVED = {"seizure", "trafficking", "sighting", "use"}
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
 
@@ -28,9 +30,15 @@ class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
 
-    def incidents(self, found: Analysis, drafts: list[Draft]) -> list[ExtractedIncident]:
+    def incidents(
+        self, found: Analysis, drafts: list[Draft], origins: Counter[str]
+    ) -> list[ExtractedIncident]:
+        """Drafts to incidents; `origins` counts the countries the whole report names as sources."""
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         _fill_locations(incidents, self._dateline(found) or self._main_country(found))
+        for incident in incidents:
+            if incident.origin is None and incident.type in _MOVED:
+                _origin_from_report(incident, origins)
         for incident in incidents:
             own = incident.origin == incident.location
             if own and incident.destination in (None, incident.location):
@@ -329,3 +337,12 @@ def _origin(roles: dict[str, list[PlaceMention]], here: str | None) -> PlaceMent
         if elsewhere:
             return elsewhere[0]
     return _first_country(roles.get("origin", []))
+
+
+def _origin_from_report(incident: ExtractedIncident, origins: Counter[str]) -> None:
+    elsewhere = [(n, c) for c, n in origins.items() if c != incident.location]
+    if not elsewhere:
+        return
+    incident.origin = max(elsewhere)[1]
+    if incident.destination is None and incident.location:
+        incident.destination = incident.location

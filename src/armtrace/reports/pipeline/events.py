@@ -12,6 +12,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from spacy.language import Language
@@ -53,8 +54,24 @@ class EventBuilder:
         bounds = [*found.sent_starts, len(found.text)]
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             self._sentence(found, index, start, end, published, drafts)
-        doc._.incidents = self.assembler.incidents(found, drafts)
+        doc._.incidents = self.assembler.incidents(found, drafts, self._origins(found))
         return doc
+
+    def _origins(self, found: Analysis) -> Counter[str]:
+        """Countries the report names as where weapons came from, in any sentence: "the weapons are
+        believed to have come from Libyan stocks" often speaks for the whole story."""
+        bounds = [*found.sent_starts, len(found.text)]
+        counts: Counter[str] = Counter()
+        for s, e in zip(bounds, bounds[1:], strict=False):
+            cues = {k: [c for c in v if s <= c[0] < e] for k, v in found.cues.items()}
+            if cues.get("negations"):
+                continue
+            places = [p for p in found.places if s <= p.start < e]
+            weapons = [w for w in found.weapons if s <= w.start < e]
+            for place, role in self.roles.assign(found, places, weapons, cues):
+                if role == "origin" and place.place.country:
+                    counts[place.place.country] += 1
+        return counts
 
     def _sentence(
         self,
