@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from armtrace.cli import analysis, demo, incidents, records, reports
+from armtrace.cli import analysis, demo, incidents, records, reports, web
 
 app = typer.Typer(
     name="armtrace",
@@ -18,5 +18,6 @@ incidents.register(app)
 demo.register(app)
 records.register(app)
 analysis.register(app)
+web.register(app)
 
 __all__ = ["app"]

@@ -1,0 +1,52 @@
+"""The web application: `create_app(store)` gives a FastAPI app serving the API (OpenAPI at
+/openapi.json, docs at /docs) and the health check."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from armtrace import __version__
+from armtrace.store import Store
+from armtrace.web import actions, api, api_records
+
+Next = Callable[[Request], Awaitable[Response]]
+
+
+async def _reject_nul(request: Request, call_next: Next) -> Response:
+    # PostgreSQL text cannot hold NUL; refuse it at the door as bad input rather than fail inside.
+    if "%00" in str(request.url) or "\x00" in request.url.path:
+        return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
+    if request.method not in ("GET", "HEAD") and b"\\u0000" in await request.body():
+        return JSONResponse({"detail": "NUL characters are not allowed"}, status_code=400)
+    return await call_next(request)
+
+
+def create_app(store: Store, migrate: bool = True) -> FastAPI:
+    """An app over `store`; its schema is brought up to date first (idempotent)."""
+    if migrate:
+        store.migrate()
+    app = FastAPI(
+        title="armtrace",
+        version=__version__,
+        description="Arms-trafficking incidents with provenance: read, review, audit.",
+    )
+    app.state.store = store
+    app.middleware("http")(_reject_nul)
+    app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
+    for router in (api.router, api_records.router, actions.router):
+        app.include_router(router)
+    return app
+
+
+def _health(request: Request) -> JSONResponse:
+    """200 when the database answers; 503 otherwise."""
+    try:
+        with request.app.state.store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach the database means not healthy
+        return JSONResponse({"status": "unavailable", "error": str(exc)[:200]}, status_code=503)
+    return JSONResponse({"status": "ok", "version": __version__})
