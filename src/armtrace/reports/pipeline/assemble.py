@@ -186,7 +186,7 @@ class Assembler:
     def _actor_fields(self, incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
         trigger = min((t[0] for t in draft.triggers), default=0)
         seen: set[tuple[str, str]] = set()
-        for place in draft.suppliers[:1]:
+        for place in self._suppliers(incident, draft):
             name = place.place.name
             incident.actors.append(ExtractedActor(name, "supplier"))
             seen.add((name, "supplier"))
