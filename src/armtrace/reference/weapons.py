@@ -36,20 +36,27 @@ class Taxonomy:
     ) -> None:
         self.models = {m.name: m for m in models}
         self.not_weapons = tuple(not_weapons)
-        self._terms: dict[str, WeaponTerm] = {}
+        self._terms: dict[str, WeaponTerm] = {}  # by lower case, for look-ups
+        self._written: dict[str, WeaponTerm] = {}  # every spelling as written ("MILAN" and "Milan")
         for category, phrases in generic.items():
             for phrase in phrases:
-                self._terms[phrase.lower()] = WeaponTerm(phrase, category, None)
+                self._add(WeaponTerm(phrase, category, None))
         # Models after generic phrases: a model alias always wins over a generic reading.
         for model in models:
             for alias in (model.name, *model.aliases):
-                self._terms[alias.lower()] = WeaponTerm(alias, model.category, model.name)
+                self._add(WeaponTerm(alias, model.category, model.name))
+
+    def _add(self, term: WeaponTerm) -> None:
+        # later entries win: a model alias always beats a generic reading of the same words
+        self._terms[term.surface.lower()] = term
+        self._written[term.surface] = term
 
     def term(self, surface: str) -> WeaponTerm | None:
         return self._terms.get(surface.lower())
 
     def terms(self) -> Iterator[WeaponTerm]:
-        return iter(self._terms.values())
+        """Every spelling as written, with what it means."""
+        return iter(self._written.values())
 
     def category_of(self, model: str) -> str:
         return self.models[model].category
