@@ -24,6 +24,7 @@ from armtrace.analysis.flows import (
     country_flows,
     transit_routes,
 )
+from armtrace.analysis.report import write_report
 from armtrace.analysis.sanctions import import_list
 from armtrace.analysis.stock import Range, accounts
 from armtrace.cli.common import DbOption, console, out, store_for
@@ -58,6 +59,7 @@ def register(app: typer.Typer) -> None:
     app.command("stock")(stock)
     app.command("recapture")(recapture)
     app.command("att-assess")(att_assess)
+    app.command("report")(report)
 
 
 def flow_filter(
@@ -444,3 +446,30 @@ def att_assess(
         out.print_json(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         return
     _print_assessment(result, limit)
+
+
+def report(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    category: CategoryOption = None,
+    grade: GradeOption = None,
+    country: CountryOption = None,
+    actor: ActorOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path(
+        "report.html"
+    ),
+    title: Annotated[str, typer.Option(help="Title at the top of the report")] = (
+        "Arms flows report"
+    ),
+    limit: Annotated[int, typer.Option(help="At most this many rows per table")] = 25,
+) -> None:
+    """One self-contained HTML report (map, charts, tables, source notes) to read offline or print."""
+    flt = flow_filter(since, until, category, grade, country, actor)
+    store = store_for(db)
+    with store.session() as session:
+        done = write_report(session, flt, output, title, limit)
+    console.print(
+        f"report written to {output.resolve()} ({done.totals['incidents']} incidents, "
+        f"{len(done.sources)} sources)"
+    )

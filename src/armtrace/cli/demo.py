@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from armtrace.analysis.flows import FlowFilter
+from armtrace.analysis.report import write_report
 from armtrace.cli.common import console, store_for
 from armtrace.cli.incidents import print_summary
 from armtrace.cli.reports import report_result, run_ingest
@@ -15,6 +17,7 @@ from armtrace.reports.readers import iter_files
 from armtrace.store.db import database_url
 
 DEMO_DB = "armtrace-demo.db"
+REPORT = "armtrace-demo.html"
 
 
 def register(app: typer.Typer) -> None:
@@ -43,5 +46,11 @@ def demo(
     report_result(result)
     print_summary(store)
     console.print(f"\nwrote {store.url} — try: armtrace incidents --db {db}")
+    # the printable report beside the database (or in the working folder for a server URL)
+    sqlite = url.startswith("sqlite:///")
+    html = Path(url.removeprefix("sqlite:///")).with_suffix(".html") if sqlite else Path(REPORT)
+    with store.session() as session:
+        write_report(session, FlowFilter(), html, "armtrace demo: arms flows in the sample reports")
+    console.print(f"report: {html.resolve()} (self-contained HTML; print it to PDF from a browser)")
     if not result.ok:
         raise typer.Exit(1)
