@@ -35,6 +35,7 @@ class Assembler:
     ) -> list[ExtractedIncident]:
         """Drafts to incidents; `origins` counts the countries the whole report names as sources."""
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
+        _models_from_report(incidents, found.weapons)
         _fill_locations(incidents, self._dateline(found) or self._main_country(found))
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
@@ -346,3 +347,17 @@ def _origin_from_report(incident: ExtractedIncident, origins: Counter[str]) -> N
     incident.origin = max(elsewhere)[1]
     if incident.destination is None and incident.location:
         incident.destination = incident.location
+
+
+def _models_from_report(incidents: list[ExtractedIncident], mentions: list[WeaponMention]) -> None:
+    """'80 missiles were taken' in a report whose only MANPADS model is the SA-7: those are SA-7s."""
+    models: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.model:
+            models.setdefault(m.category, set()).add(m.model)
+    for incident in incidents:
+        named = {w.category for w in incident.weapons if w.model}
+        for weapon in incident.weapons:
+            only = models.get(weapon.category, set())
+            if weapon.model is None and len(only) == 1 and weapon.category not in named:
+                weapon.model = next(iter(only))
