@@ -33,6 +33,7 @@ _LIST_KINDS = (
     "agent",
     "weak_triggers",
     "not_triggers",
+    "attributive_nouns",
     "origin_nouns",
     "generic_actors",
     "vague_quantities",

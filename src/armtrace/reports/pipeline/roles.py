@@ -47,10 +47,11 @@ class PlaceRoles:
             cue_at.setdefault(start, "origin")  # "from depots in Libya"
         weapon_at = {w.start for w in weapons}
         model_at = {w.start for w in weapons if w.model}
+        attributive_at = {c[0] for c in cues.get("attributive_nouns", [])}
         roles: list[tuple[PlaceMention, str]] = []
         previous: tuple[PlaceMention, str] | None = None
         for place in places:
-            role = self._role(found, place, previous, cue_at, weapon_at, model_at)
+            role = self._role(found, place, previous, cue_at, weapon_at, model_at, attributive_at)
             if role is not None:
                 roles.append((place, role))
                 if not (place.demonym or place.possessive):
@@ -65,6 +66,7 @@ class PlaceRoles:
         cue_at: dict[int, str],
         weapon_at: set[int],
         model_at: set[int],
+        attributive_at: set[int],
     ) -> str | None:
         lower = found.lower
         after = range(place.end, min(place.end + 3, len(lower)))
@@ -86,6 +88,8 @@ class PlaceRoles:
             if kind == "destination":
                 return "destination"  # "supplied arms to the Libyan revolutionary forces"
             return "attribute"  # "Libya's former government": whose, used where nothing else says
+        if place.place.kind == "country" and place.end in attributive_at:
+            return "attribute"  # "US officials said…": whose officials, not where it happened
         if (
             previous is not None
             and place.start > previous[0].end
