@@ -39,3 +39,7 @@ clean:
 # Serial matching: synthetic registries with ground truth (flags: --records 1000000 --items 100000).
 bench-tracing: $(STAMP)
 	$(BIN)/python bench/tracing.py $(ARGS)
+
+# End-to-end ingest into SQLite on a generated corpus, 1 and 2 local workers (ARGS="--sizes 10000 100000").
+bench-ingest: $(STAMP)
+	$(BIN)/python bench/ingest.py $(ARGS)
