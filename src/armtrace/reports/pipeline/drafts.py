@@ -43,5 +43,5 @@ class Draft:
         return index - self.last <= (2 if self.weapons else 1)
 
     def location_country(self) -> str | None:
-        places = self.roles.get("location", [])
+        places = self.roles.get("location", []) or self.roles.get("unmarked", [])
         return places[0].place.country if places else None

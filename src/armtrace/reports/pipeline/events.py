@@ -205,7 +205,9 @@ class EventBuilder:
             draft.suppliers = [
                 p
                 for p in before
-                if p.demonym or p.possessive or p in draft.roles.get("location", [])
+                if p.demonym
+                or p.possessive
+                or p in draft.roles.get("location", []) + draft.roles.get("unmarked", [])
             ][:1]
 
     @staticmethod
@@ -239,7 +241,7 @@ class EventBuilder:
         previous.weapons.extend(draft.weapons)
         here = previous.location_country()
         for role, places in draft.roles.items():
-            if role == "location" and location_as != "location":
+            if role in ("location", "unmarked") and location_as != "location":
                 if location_as is None:
                     continue
                 # "had been loaded in Sirte": where the weapons were before, not where this happened;

@@ -15,6 +15,7 @@ ROLE_KINDS = (
     "reference",
     "agent",
     "attribute",
+    "unmarked",
 )
 FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
@@ -103,7 +104,7 @@ class PlaceRoles:
             outer, _ = nearest_cue(cue_at, at, max(stop, at - self.window))
             if outer in {"origin", "destination"}:
                 return outer
-        return kind or "location"
+        return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
 
 
 def nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
