@@ -43,3 +43,8 @@ bench-tracing: $(STAMP)
 # End-to-end ingest into SQLite on a generated corpus, 1 and 2 local workers (ARGS="--sizes 10000 100000").
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py $(ARGS)
+
+# Flows, routes, actor chains and screening over synthetic incidents in SQLite and PostgreSQL
+# (flags: --incidents 1000000, --backends sqlite).
+bench-analysis: $(STAMP)
+	$(BIN)/python bench/analysis.py $(ARGS)
