@@ -3,10 +3,14 @@ on both), items, a trace request, a screening flag, and a user of each role with
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -14,7 +18,7 @@ from fastapi.testclient import TestClient
 import armtrace.web.accounts as accounts
 from armtrace.analysis.models import ScreeningFlag
 from armtrace.records.models import Item, TraceRequest
-from armtrace.store import Store
+from armtrace.store import Store, open_store
 from armtrace.store.models import Incident, IncidentActor, IncidentWeapon, Source, Statement
 from armtrace.web import create_app
 from armtrace.web.models import User
@@ -171,18 +175,71 @@ def add_users(store: Store) -> dict[str, str]:
     return tokens
 
 
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024)
+
+
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     # Production parameters cost ~0.3 s a hash; the tests check behaviour, not cost.
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(accounts, "_hasher", CHEAP)
+
+
+def _build(url: str) -> dict[str, str]:
+    """Migrate and seed a database once; tests get copies of it (a file copy, a template database)."""
+    real, accounts._hasher = accounts._hasher, CHEAP
+    try:
+        store = open_store(url)
+        seed(store)
+        tokens = add_users(store)
+        store.dispose()
+    finally:
+        accounts._hasher = real
+    return tokens
+
+
+@pytest.fixture(scope="session")
+def sqlite_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    path = tmp_path_factory.mktemp("web") / "world.db"
+    return path, _build(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def postgres_world(postgres_server: str) -> Iterator[tuple[str, dict[str, str]]]:
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    tokens = _build(f"{postgres_server.rsplit('/', 1)[0]}/{name}")
+    yield name, tokens
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def web_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, dict]]:
+    """A fresh copy of the seeded world on each backend."""
+    if request.param == "sqlite":
+        template, tokens = request.getfixturevalue("sqlite_world")
+        shutil.copy(template, tmp_path / "world.db")
+        store = open_store(f"sqlite:///{tmp_path / 'world.db'}", migrate=False)
+        yield store, tokens
+        store.dispose()
+        return
+    server = request.getfixturevalue("postgres_server")
+    template, tokens = request.getfixturevalue("postgres_world")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    store = open_store(f"{server.rsplit('/', 1)[0]}/{name}", migrate=False)
+    yield store, tokens
+    store.dispose()
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def world(store: Store) -> Iterator[World]:
-    app = create_app(store)
-    seed(store)
-    tokens = add_users(store)
-    with TestClient(app) as client:
+def world(web_store: tuple[Store, dict[str, str]]) -> Iterator[World]:
+    store, tokens = web_store
+    with TestClient(create_app(store)) as client:  # create_app migrates: a no-op here
         yield World(store, client, tokens)
 
 

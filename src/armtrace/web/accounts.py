@@ -20,9 +20,7 @@ from armtrace.web.models import ROLES, ApiToken, User, WebSession
 
 SESSION_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this when the user does not exist makes an unknown name cost as much as a wrong
-# password, so response times do not tell which names exist.
-_DUMMY_HASH = _hasher.hash("armtrace-dummy-password")
+_dummy_hashes: dict[int, str] = {}
 
 
 def now() -> datetime:
@@ -54,7 +52,7 @@ def add_user(session: Session, name: str, role: str, password: str, by: str = "c
 def authenticate(session: Session, name: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.name == name))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
@@ -62,6 +60,15 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):  # parameters raised since it was hashed
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when the name is unknown, so that an unknown name costs as much as a
+    wrong password and response times do not tell which names exist (one per hasher in use)."""
+    key = id(_hasher)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
 
 
 def open_session(session: Session, user: User) -> tuple[str, str]:
