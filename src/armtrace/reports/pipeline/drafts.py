@@ -13,6 +13,7 @@ from armtrace.reports.pipeline.mentions import (
 
 # Kinds that only add to an incident under way when one is ("the cache held 40 rockets").
 WEAK_TYPES = {"stockpile", "sighting"}
+NEAR = 2  # sentences after an incident's last one that may still tell more of it
 # Kinds that may be told across several sentences as one event ("seized … had been smuggled …").
 _FAMILIES = {"seizure": "movement", "trafficking": "movement", "transfer": "movement"}
 
@@ -40,7 +41,7 @@ class Draft:
     def near(self, index: int) -> bool:
         """Within one sentence of the incident's last one: later mentions belong to it. An incident
         still without weapons ("Police stopped a lorry.") takes them from the next sentence only."""
-        return index - self.last <= (2 if self.weapons else 1)
+        return index - self.last <= (NEAR if self.weapons else 1)
 
     def location_country(self) -> str | None:
         places = self.roles.get("location", []) or self.roles.get("unmarked", [])
