@@ -5,6 +5,7 @@ A vague quantity ("hundreds of") is kept as text with no number, so nothing is i
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from spacy.language import Language
@@ -17,7 +18,7 @@ from armtrace.reports.pipeline.mentions import Analysis, WeaponMention
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
 
 
-_CALIBRE_UNITS = {"mm", "millimetre", "millimeter"}
+_CALIBRE_UNITS = {"mm", "millimetre", "millimeter", "gauge", "bore"}
 
 
 @Language.factory("armtrace_quantities")
@@ -76,6 +77,8 @@ class QuantityFinder:
             return
         if _looks_like_year(lower, start, end) or (start > 0 and lower[start - 1] == "between"):
             return  # a year, or a range ("between 3,000 and 4,000 rounds"): no single number
+        if end - start == 1 and start > 0 and _is_model_number(found, start):
+            return  # "a Glock 19 pistol", "Type 82 grenades": part of a name, not a count
         approx = self._phrase_ending(lower, start, self.approx)
         first = approx if approx is not None else start
         mention.quantity = value
@@ -107,7 +110,7 @@ class QuantityFinder:
         while j >= 0 and (
             lower[j] in self.words
             or _DIGITS.match(lower[j])
-            or (lower[j] in {"-", "and"} and tokens)
+            or (lower[j] in {"-", "and"} and tokens and not tokens[0][0].isdigit())
         ):
             if lower[j] in {"a", "an"} and tokens and tokens[0] not in self.scales:
                 break
@@ -157,3 +160,20 @@ def _looks_like_year(lower: list[str], start: int, end: int) -> bool:
         and start > 0
         and lower[start - 1] in {"in", "since", "of", "by", "until", "from", ","}
     )
+
+
+def _is_model_number(found: Analysis, start: int) -> bool:
+    before = found.text[start - 1]
+    return (
+        before[:1].isupper()
+        and before.isalpha()
+        and before.lower() not in _MONTHS_AND_DAYS
+        and found.lower[start].isdigit()
+    )
+
+
+_MONTHS_AND_DAYS = {
+    *(m.lower() for m in calendar.month_name if m),
+    *(m.lower() for m in calendar.month_abbr if m),
+    *(d.lower() for d in calendar.day_name),
+}

@@ -43,7 +43,7 @@ class PlaceRoles:
                 )
                 cue_at.setdefault(end - 1, kind if licensed else "reference")
         for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
-            cue_at.setdefault(end - 1, "origin")  # "looted in Libya"
+            cue_at.setdefault(end - 1, "looted")  # "looted in Libya": where the weapons came from
         for start, _end, _ in cues.get("origin_nouns", []):
             cue_at.setdefault(start, "origin")  # "from depots in Libya"
         weapon_at = {w.start for w in weapons}
@@ -101,9 +101,16 @@ class PlaceRoles:
         kind, at = nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
         if kind == "location" and at is not None:
             # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
-            outer, _ = nearest_cue(cue_at, at, max(stop, at - self.window))
-            if outer in {"origin", "destination"}:
+            outer, outer_at = nearest_cue(cue_at, at, max(stop, at - self.window))
+            if outer == "destination":
                 return outer
+            if outer == "looted":
+                return "origin"
+            # "from depots in Libya" is an origin; "recovered from fighters in Iraq" is not
+            if outer == "origin" and outer_at is not None and _stores_between(found, outer_at, at):
+                return outer
+        if kind == "looted":
+            return "origin"
         return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
 
 
@@ -124,3 +131,27 @@ def first_list(places: list[PlaceMention]) -> list[str]:
         if place.place.country and place.place.country not in countries:
             countries.append(place.place.country)
     return countries
+
+
+def _stores_between(found: Analysis, start: int, end: int) -> bool:
+    return any(found.lower[i] in _STORES for i in range(start, end + 1))
+
+
+_STORES = {
+    "stockpiles",
+    "stockpile",
+    "arsenal",
+    "arsenals",
+    "depots",
+    "depot",
+    "stocks",
+    "stores",
+    "armouries",
+    "armories",
+    "bases",
+    "base",
+    "caches",
+    "warehouses",
+    "bunkers",
+    "barracks",
+}
