@@ -28,6 +28,7 @@ from armtrace.reports.pipeline.roles import ROLE_KINDS, PlaceRoles, first_list
 if not Doc.has_extension("incidents"):
     Doc.set_extension("incidents", default=None)
 
+_BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
@@ -132,7 +133,7 @@ class EventBuilder:
                 part = Draft(previous.type, [(s, e)], modality, last=index)
                 self._extend(part, found, s, e, weapons, cues, dates, ROLE_KINDS)
                 # a verb ("had been loaded in Sirte") tells where the weapons were before
-                self._merge(previous, part, location_as="origin" if event_type else None)
+                self._merge(previous, part, location_as=self._continued_place(previous, event_type))
             return
         draft = Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
@@ -141,6 +142,17 @@ class EventBuilder:
             self._merge(previous, draft)
         else:
             drafts.append(draft)
+
+    @staticmethod
+    def _continued_place(previous: Draft, event_type: str | None) -> str | None:
+        """What a place in a sentence that continues an incident says: where the weapons were
+        before when a movement verb tells their past ("had been loaded in Sirte"); where the
+        incident happened when the incident has no place yet ("examined them in Malakal")."""
+        if event_type in _BACKSTORY:
+            return "origin"
+        if previous.location_country() is None:
+            return "location"
+        return "origin" if event_type else None
 
     def _summary(
         self, found: Analysis, s: int, e: int, weapons: list[WeaponMention], cues: dict
