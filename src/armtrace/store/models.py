@@ -127,3 +127,4 @@ class Statement(Base):
 # one schema wherever the store is opened.
 import armtrace.analysis.models  # noqa: E402,F401
 import armtrace.records.models  # noqa: E402,F401
+import armtrace.web.models  # noqa: E402,F401
