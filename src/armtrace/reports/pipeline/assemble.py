@@ -52,6 +52,8 @@ class Assembler:
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []
+        if draft.type == "trafficking" and not draft.illicit and _for_state_forces(draft):
+            draft.type = "transfer"  # weapons moved for an army, nothing illicit said: a supply
         if draft.type == "seizure" and _taken_by_armed_group(draft):
             draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
         incident = ExtractedIncident(type=draft.type, modality=draft.modality)
@@ -363,3 +365,7 @@ def _models_from_report(incidents: list[ExtractedIncident], mentions: list[Weapo
             only = models.get(weapon.category, set())
             if weapon.model is None and len(only) == 1 and weapon.category not in named:
                 weapon.model = next(iter(only))
+
+
+def _for_state_forces(draft: Draft) -> bool:
+    return any(a.kind in {"state_force", "state"} for a, _ in draft.actors)

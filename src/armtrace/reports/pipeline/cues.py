@@ -19,6 +19,7 @@ _LIST_KINDS = (
     "policy",
     "violation",
     "trend",
+    "illicit",
     "new_event",
     "hedges",
     "negations",

@@ -37,6 +37,7 @@ class Draft:
     triggers: list[tuple[int, int]] = field(default_factory=list)
     suppliers: list[PlaceMention] = field(default_factory=list)
     last: int = 0  # index of the last sentence added
+    illicit: bool = False  # a sentence of it says smuggled, illicit, black market…
 
     def near(self, index: int) -> bool:
         """Within one sentence of the incident's last one: later mentions belong to it. An incident

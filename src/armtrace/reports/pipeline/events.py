@@ -196,6 +196,7 @@ class EventBuilder:
         """Add one sentence's findings to a draft; places only in the given roles."""
         draft.weapons.extend(weapons)
         draft.hedges.extend((c[0], c[1]) for c in cues.get("hedges", []))
+        draft.illicit = draft.illicit or "illicit" in cues
         draft.dates.extend(d for d in dates if d.day.year >= 1990)
         draft.actors.extend((a, "") for a in found.actors if s <= a.start < e)
         if draft.sentences[-1] != (s, e):
@@ -265,4 +266,5 @@ class EventBuilder:
         previous.dates.extend(draft.dates)
         previous.hedges.extend(draft.hedges)
         previous.suppliers.extend(draft.suppliers)
+        previous.illicit = previous.illicit or draft.illicit
         previous.last = draft.last
