@@ -129,7 +129,9 @@ def run_size(n: int, modes: list[int | None], folder: Path) -> dict[str, float]:
         )
         db.unlink(missing_ok=True)
     if "1 worker" in rates and "2 workers" in rates:
-        print(f"  scaling 1 -> 2 workers: {rates['2 workers'] / rates['1 worker']:.2f}x")
+        print(
+            f"  scaling 1 -> 2 workers: {rates['2 workers'] / rates['1 worker']:.2f}x", flush=True
+        )
     corpus.unlink()
     return rates
 
@@ -143,7 +145,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where corpus and databases go")
     args = parser.parse_args()
     modes = [w or None for w in args.workers]
-    print(f"armtrace ingest, end to end into SQLite; {psutil.cpu_count()} CPUs")
+    print(f"armtrace ingest, end to end into SQLite; {psutil.cpu_count()} CPUs", flush=True)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in args.sizes:
             run_size(n, modes, Path(tmp))
