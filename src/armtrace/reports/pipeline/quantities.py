@@ -164,6 +164,8 @@ def _looks_like_year(lower: list[str], start: int, end: int) -> bool:
 
 def _is_model_number(found: Analysis, start: int) -> bool:
     before = found.text[start - 1]
+    if before == "-":
+        return True  # "Type 56-2": the tail of a model code
     return (
         before[:1].isupper()
         and before.isalpha()
