@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from armtrace.analysis import render, screening
 from armtrace.analysis.att import Assessment, Section, assess
-from armtrace.analysis.capture import estimate, item_sightings
 from armtrace.analysis.embargoes import load_embargoes
 from armtrace.analysis.flows import (
     Aggregate,
@@ -351,6 +350,9 @@ def recapture(
     """Capture–recapture estimate of the total from items documented by several sources."""
     store = store_for(db)
     with store.session() as session:
+        # statistics libraries take seconds to import: only this command needs them
+        from armtrace.analysis.capture import estimate, item_sightings
+
         sightings = item_sightings(session, category, country)
     try:
         e = estimate(sightings)
