@@ -38,8 +38,8 @@ def find_same_event(
     if anchor is None:
         return None
     best: tuple[int, Incident, list[str]] | None = None
-    for candidate in _candidates(session, source, x, anchor):
-        reasons = why_same(candidate, x, anchor)
+    for candidate, published in _candidates(session, source, x, anchor):
+        reasons = why_same(candidate, x, anchor, published)
         if reasons is not None:
             score = len(reasons)
             if best is None or score > best[0]:
@@ -51,7 +51,9 @@ def _candidates(session: Session, source: Source, x: ExtractedIncident, anchor: 
     lo, hi = anchor - timedelta(days=WINDOW_DAYS), anchor + timedelta(days=WINDOW_DAYS)
     types = [t for t in ("seizure", "trafficking") if family(t) == family(x.type)] or [x.type]
     query = (
-        select(Incident)
+        # the source's publication date only: loading whole source texts made ingest slow down
+        # as the database grew
+        select(Incident, Source.published)
         .join(Source, Incident.source_id == Source.id)
         .where(
             Incident.country == x.location,
@@ -67,15 +69,18 @@ def _candidates(session: Session, source: Source, x: ExtractedIncident, anchor: 
                 and_(Incident.date.is_(None), Source.published >= lo, Source.published <= hi),
             ),
         )
-        .options(selectinload(Incident.weapons), selectinload(Incident.source))
+        .options(selectinload(Incident.weapons))
     )
-    return session.scalars(query)
+    return session.execute(query).tuples()
 
 
-def why_same(incident: Incident, x: ExtractedIncident, anchor: date) -> list[str] | None:
-    """What agrees between a stored incident and a new one, or None if something rules it out."""
+def why_same(
+    incident: Incident, x: ExtractedIncident, anchor: date, published: date | None = None
+) -> list[str] | None:
+    """What agrees between a stored incident and a new one, or None if something rules it out.
+    `published` is the stored incident's report's publication date, for an undated incident."""
     reasons = [f"{family(x.type)} in {x.location}"]
-    theirs = _day(incident.date) or (incident.source.published if incident.source else None)
+    theirs = _day(incident.date) or published
     if theirs is not None:
         if abs((theirs - anchor).days) > WINDOW_DAYS:
             return None
