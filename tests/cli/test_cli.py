@@ -110,3 +110,15 @@ def test_undated_report_is_ingested_with_a_warning_and_a_failing_exit(tmp_path: 
     assert "1 reports added" in result.output
     extracted = _run("extract", str(src))
     assert extracted.exit_code == 1 and json.loads(extracted.stdout)["incidents"][0]["date"] is None
+
+
+def test_ingest_takes_a_publication_date_for_undated_reports(tmp_path: Path) -> None:
+    src = tmp_path / "undated.txt"
+    src.write_text("Police seized 10 pistols in Gao last week.\n")
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    result = _run("ingest", str(src), "--db", db, "--published", "2013-03-14")
+    assert result.exit_code == 0 and "warning" not in result.output
+    export = [
+        json.loads(x) for x in _run("export", "--db", db).stdout.splitlines() if x.startswith("{")
+    ]
+    assert export[0]["date"] == "2013-03-04" and export[0]["date_precision"] == "week"

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from armtrace.cli.common import DbOption, console, out, store_for
+from armtrace.reports.document import Report
 from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, score
 from armtrace.reports.ingest import IngestResult, ingest_items, undated
 from armtrace.reports.pipeline import default_pipeline, extract
@@ -58,22 +59,33 @@ def ingest(
     max_size: Annotated[
         float, typer.Option(min=0.001, help="Refuse files (and JSONL lines) above this many MiB")
     ] = DEFAULT_MAX_BYTES / 2**20,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date YYYY-MM-DD for reports that carry none"),
+    ] = None,
 ) -> None:
     """Read reports, extract incidents and store them with their provenance."""
     store = store_for(db)
     files = list(iter_files(paths))
     limit = int(max_size * 2**20)
+    default_date = _date_option(published)
     if workers is None and scheduler is None:
-        result = run_ingest(store, files, max_bytes=limit)
+        result = run_ingest(store, files, max_bytes=limit, published=default_date)
     else:
-        result = _ingest_parallel(store, files, workers, scheduler, batch_size, limit)
+        result = _ingest_parallel(store, files, workers, scheduler, batch_size, limit, default_date)
     report_result(result)
     if not result.ok:
         raise typer.Exit(1)
 
 
 def _ingest_parallel(  # type: ignore[no-untyped-def]
-    store, files: list, workers: int | None, scheduler: str | None, batch_size: int, limit: int
+    store,
+    files: list,
+    workers: int | None,
+    scheduler: str | None,
+    batch_size: int,
+    limit: int,
+    published: date | None = None,
 ) -> IngestResult:
     from armtrace.scale import ingest_on_cluster, open_client  # dask is slow to import
 
@@ -83,16 +95,25 @@ def _ingest_parallel(  # type: ignore[no-untyped-def]
             def run(items):  # type: ignore[no-untyped-def]
                 return ingest_on_cluster(store, items, client, batch_size=batch_size)
 
-            return run_ingest(store, files, max_bytes=limit, runner=run)
+            return run_ingest(store, files, max_bytes=limit, runner=run, published=published)
     except OSError as exc:  # no scheduler at that address
         console.print(f"[red]error:[/] cannot reach the Dask scheduler {scheduler}: {exc}")
         raise typer.Exit(2) from exc
 
 
-def run_ingest(store, files: list, max_bytes: int = DEFAULT_MAX_BYTES, runner=None) -> IngestResult:  # type: ignore[no-untyped-def]
+def run_ingest(  # type: ignore[no-untyped-def]
+    store,
+    files: list,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    runner=None,
+    published: date | None = None,
+) -> IngestResult:
     def items():  # type: ignore[no-untyped-def]
         for f in files:
-            yield from ([f] if isinstance(f, ReadError) else read_file(f, max_bytes))
+            for item in [f] if isinstance(f, ReadError) else read_file(f, max_bytes):
+                if published is not None and isinstance(item, Report) and item.published is None:
+                    item.published = published  # the date the user gave for undated reports
+                yield item
             progress.advance(task)
 
     with Progress(
