@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from armtrace import __version__
 from armtrace.store import Store
-from armtrace.web import actions, api, api_records, pages
+from armtrace.web import actions, api, api_records, mapview, pages
 
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -37,7 +37,7 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     app.state.store = store
     app.middleware("http")(_reject_nul)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
-    for router in (api.router, api_records.router, actions.router, pages.router):
+    for router in (api.router, api_records.router, actions.router, pages.router, mapview.router):
         app.include_router(router)
     return app
 

@@ -1,0 +1,140 @@
+"""The map page: flows between countries and incidents as dots, drawn as inline SVG on the shipped
+Natural Earth outlines (analysis/data/world-110m.json), with a GET form of filters.
+
+Nothing is fetched from elsewhere: no tiles, no fonts, no script. The page is rendered on the server
+and escaped by Jinja2's autoescape like every other page, under the same Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Select, or_, select
+
+from armtrace.analysis.build_basemap import project
+from armtrace.analysis.flows import country_flows
+from armtrace.analysis.render import country_point
+from armtrace.analysis.report import flow_map
+from armtrace.store.models import Incident, IncidentVia
+from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
+from armtrace.web.deps import DB
+from armtrace.web.pages import _login_of, render
+from armtrace.web.visibility import VisibleFlowFilter, sees_restricted
+
+router = APIRouter(include_in_schema=False)
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+MAX_DOTS = 500  # incidents drawn (and listed) at most; the page says how many matched
+MAX_ARCS = 200
+
+
+@dataclass(frozen=True)
+class MapFilter(VisibleFlowFilter):
+    """The flow filter, with `country` also matching where an incident happened (a seizure in EG of
+    weapons from LY is drawn LY → EG, so filtering on EG must find it)."""
+
+    def apply(self, query: Select) -> Select:
+        c = self.country
+        query = VisibleFlowFilter.apply(
+            VisibleFlowFilter(**{**self.__dict__, "country": None}), query
+        )
+        if not c:
+            return query
+        via = select(IncidentVia.incident_id).where(IncidentVia.country == c)
+        return query.where(
+            or_(
+                Incident.origin == c,
+                Incident.destination == c,
+                Incident.country == c,
+                Incident.id.in_(via),
+            )
+        )
+
+
+def _pick(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+def _match(value: str | None, pattern: re.Pattern[str]) -> str | None:
+    return value if value and pattern.match(value) else None
+
+
+def map_filters(q: dict[str, str]) -> dict[str, str | None]:
+    """The form's values, each kept only when valid (a bad value is dropped, never an error)."""
+    actor = (q.get("actor") or "").strip()[:255] or None
+    country = _match(q.get("country"), COUNTRY)
+    return {
+        "since": _match(q.get("since"), DATE),
+        "until": _match(q.get("until"), DATE),
+        "type": _pick(q.get("type"), INCIDENT_TYPES),
+        "category": _pick(q.get("category"), WEAPON_CATEGORIES),
+        "grade": _pick(q.get("grade"), GRADES),
+        "actor": actor if actor and "\x00" not in actor else None,
+        "country": country.upper() if country else None,
+    }
+
+
+def _dot(incident: Incident) -> tuple[float, float] | None:
+    if incident.lat is not None and incident.lon is not None:
+        return project(incident.lon, incident.lat)
+    for iso2 in (incident.country, incident.destination, incident.origin):
+        point = country_point(iso2) if iso2 else None
+        if point:
+            return project(*point)
+    return None
+
+
+@router.get("/map")
+def map_page(request: Request, session: DB) -> Response:
+    found = _login_of(request, session)
+    if found is None:
+        return RedirectResponse("/login", status_code=303)
+    user, row = found
+    filters = map_filters(dict(request.query_params))
+    flt = MapFilter(
+        since=filters["since"],
+        until=filters["until"],
+        category=filters["category"],
+        grade_at_least=filters["grade"],
+        country=filters["country"],
+        actor=filters["actor"],
+        types=(filters["type"],) if filters["type"] else (),
+        hide_restricted=not sees_restricted(user),
+    )
+    flows = country_flows(session, flt)
+    drawn = flow_map(flows[:MAX_ARCS], {})
+    query = flt.apply(select(Incident)).order_by(Incident.date.desc(), Incident.id)
+    incidents = list(session.scalars(query.limit(MAX_DOTS)))
+    dots = []
+    for incident in incidents:
+        xy = _dot(incident)
+        if xy is not None:
+            dots.append(
+                {
+                    "id": incident.id,
+                    "x": round(xy[0], 1),
+                    "y": round(xy[1], 1),
+                    "label": f"{incident.date or '?'} {incident.type} {incident.place or ''}",
+                }
+            )
+    return render(
+        "map.html",
+        user=user,
+        csrf=row.csrf,
+        filters=filters,
+        types=INCIDENT_TYPES,
+        categories=WEAPON_CATEGORIES,
+        grades=GRADES,
+        map=drawn,
+        flows=[
+            {"path": " → ".join(f.path), "incidents": len(f.incidents), "items": f.items}
+            for f in flows[:MAX_ARCS]
+        ],
+        dots=dots,
+        incidents=incidents,
+        shown=len(incidents),
+        capped=len(incidents) == MAX_DOTS,
+    )

@@ -1,0 +1,101 @@
+"""The map page: inline SVG on the shipped outlines, nothing fetched from elsewhere, filters applied,
+text escaped, and nothing restricted shown to a viewer."""
+
+from __future__ import annotations
+
+import re
+
+from armtrace.store.models import Incident, IncidentActor, IncidentWeapon, Statement
+from tests.web.conftest import NOW, World
+from tests.web.test_pages import _login
+
+EXTERNAL = re.compile(
+    r"""(?:https?:)?//[^\s"'<>]+|url\(|@import|<script|<link|<img|<iframe""", re.I
+)
+
+
+def _no_external(html: str) -> None:
+    # The SVG namespace is not a fetch; anything else with a scheme or // is.
+    found = [m for m in EXTERNAL.findall(html) if "www.w3.org/2000/svg" not in m]
+    assert found == []
+
+
+def test_map_is_offline_inline_svg_with_flows_and_incidents(world: World) -> None:
+    _login(world.client, "analyst")
+    r = world.client.get("/map")
+    assert r.status_code == 200
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    _no_external(r.text)
+    assert '<svg id="map"' in r.text and 'data-iso2="EG"' in r.text  # the Natural Earth outlines
+    assert r.text.count('class="incident"') >= 3  # dots link to incident pages
+    assert 'href="/incidents/inc-pub"' in r.text
+    assert "LY → EG" in r.text and 'class="flow"' in r.text
+    assert "inc-sec" in r.text  # analysts see restricted incidents
+
+
+def test_map_filters(world: World) -> None:
+    _login(world.client, "analyst")
+    seizures = world.client.get("/map", params={"type": "seizure", "country": "eg"}).text
+    assert 'href="/incidents/inc-pub"' in seizures and "inc-sec" not in seizures
+    assert "inc-mixed" not in seizures and "SD → TD" not in seizures
+    assert 'value="EG"' in seizures and "<option selected>seizure</option>" in seizures
+    actor = world.client.get("/map", params={"actor": "actor of inc-sec"}).text
+    assert 'href="/incidents/inc-sec"' in actor and "inc-pub" not in actor
+    assert "LY → NE" in actor
+    late = world.client.get("/map", params={"since": "2014"}).text
+    assert "0 incidents" in late and "No flows match." in late
+    graded = world.client.get("/map", params={"grade": "confirmed"}).text
+    assert "0 incidents" in graded
+    assault = world.client.get("/map", params={"category": "assault_rifle"}).text
+    assert "inc-pub" in assault
+    rockets = world.client.get("/map", params={"category": "mortar"}).text
+    assert "0 incidents" in rockets
+    # bad values are dropped, not errors
+    bad = world.client.get("/map", params={"since": "x'--", "type": "nope", "country": "ZZZ"})
+    assert bad.status_code == 200 and "inc-pub" in bad.text
+
+
+def test_map_hides_restricted_from_viewers_and_needs_login(world: World) -> None:
+    assert world.client.get("/map", follow_redirects=False).status_code == 303
+    _login(world.client, "viewer")
+    page = world.client.get("/map").text
+    assert "inc-pub" in page
+    for word in ("inc-sec", "inc-mixed", "Agadez", "LY → NE", "SD → TD"):
+        assert word not in page
+
+
+def test_map_escapes_text(world: World) -> None:
+    evil = "<script>alert('x')</script>"
+    with world.store.transaction() as s:
+        inc = Incident(
+            id="inc-evil",
+            source_id="pub-src",
+            position=9,
+            type="seizure",
+            date="2013-05-01",
+            grade="reported",
+            modality="asserted",
+            created_at=NOW,
+            place=evil,
+            country="EG",
+        )
+        inc.weapons = [IncidentWeapon(position=0, category="pistol", quantity=1)]
+        inc.actors = [IncidentActor(position=0, name=evil, role="trafficker")]
+        inc.statements = [
+            Statement(
+                field="type",
+                value="seizure",
+                source_id="pub-src",
+                start=0,
+                end=5,
+                grade="reported",
+                author="extractor",
+                created_at=NOW,
+            )
+        ]
+        s.add(inc)
+    _login(world.client, "analyst")
+    page = world.client.get("/map", params={"actor": evil}).text
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'href="/incidents/inc-evil"' in page
+    _no_external(page)
