@@ -31,12 +31,12 @@ class Assembler:
         self.gazetteer = load_gazetteer()
 
     def incidents(
-        self, found: Analysis, drafts: list[Draft], origins: Counter[str]
+        self, found: Analysis, drafts: list[Draft], origins: list[PlaceMention]
     ) -> list[ExtractedIncident]:
-        """Drafts to incidents; `origins` counts the countries the whole report names as sources."""
+        """Drafts to incidents; `origins` are the places the whole report names as sources."""
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         _models_from_report(incidents, found.weapons)
-        _fill_locations(incidents, self._dateline(found) or self._main_country(found))
+        _fill_locations(incidents, self._dateline(found) or self._main_country(found), found)
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
                 _origin_from_report(incident, origins)
@@ -311,17 +311,23 @@ def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[Extra
     return out
 
 
-def _fill_locations(incidents: list[ExtractedIncident], dateline: str | None) -> None:
+def _fill_locations(
+    incidents: list[ExtractedIncident], dateline: str | None, found: Analysis
+) -> None:
     """An incident the text does not place is coded where the report's other incidents happened,
-    else at the dateline, with country precision: 'the second interception near the town'."""
+    else at the dateline, with country precision: 'the second interception near the town'. The
+    statement points at the report's first mention of that country."""
     known = Counter(i.location for i in incidents if i.location)
     fallback = known.most_common(1)[0][0] if known else dateline
     if fallback is None:
         return
+    mention = next((p for p in found.places if p.place.country == fallback), None)
+    span = (mention.start_char, mention.end_char) if mention else (0, 0)
     for incident in incidents:
         if incident.location is None and incident.type != "transfer":
             incident.location = fallback
             incident.geo_precision = "country"
+            incident.claims.append(Claim("location", fallback, *span))
             if incident.origin and incident.origin != fallback and incident.destination is None:
                 incident.destination = fallback
 
@@ -344,27 +350,34 @@ def _origin(roles: dict[str, list[PlaceMention]], here: str | None) -> PlaceMent
     return _first_country(roles.get("origin", []))
 
 
-def _origin_from_report(incident: ExtractedIncident, origins: Counter[str]) -> None:
-    elsewhere = [(n, c) for c, n in origins.items() if c != incident.location]
+def _origin_from_report(incident: ExtractedIncident, origins: list[PlaceMention]) -> None:
+    """The origin the report states most often, with the span of its first statement."""
+    elsewhere = [p for p in origins if p.place.country != incident.location]
     if not elsewhere:
         return
-    incident.origin = max(elsewhere)[1]
+    counts = Counter(p.place.country for p in elsewhere)
+    country = max(counts, key=lambda c: (counts[c], c))
+    mention = next(p for p in elsewhere if p.place.country == country)
+    incident.origin = country
+    incident.claims.append(Claim("origin", country, mention.start_char, mention.end_char))
     if incident.destination is None and incident.location:
         incident.destination = incident.location
 
 
 def _models_from_report(incidents: list[ExtractedIncident], mentions: list[WeaponMention]) -> None:
     """'80 missiles were taken' in a report whose only MANPADS model is the SA-7: those are SA-7s."""
-    models: dict[str, set[str]] = {}
+    models: dict[str, dict[str, WeaponMention]] = {}
     for m in mentions:
         if m.model:
-            models.setdefault(m.category, set()).add(m.model)
+            models.setdefault(m.category, {}).setdefault(m.model, m)
     for incident in incidents:
         named = {w.category for w in incident.weapons if w.model}
         for weapon in incident.weapons:
-            only = models.get(weapon.category, set())
+            only = models.get(weapon.category, {})
             if weapon.model is None and len(only) == 1 and weapon.category not in named:
-                weapon.model = next(iter(only))
+                ((weapon.model, mention),) = only.items()
+                value = _weapon_value(weapon)
+                incident.claims.append(Claim("weapon", value, mention.start_char, mention.end_char))
 
 
 def _for_state_forces(draft: Draft) -> bool:

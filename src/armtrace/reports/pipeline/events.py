@@ -12,7 +12,6 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 from spacy.language import Language
@@ -22,7 +21,7 @@ from armtrace.reports.pipeline.analysis import analysis
 from armtrace.reports.pipeline.assemble import Assembler
 from armtrace.reports.pipeline.cues import load_cues
 from armtrace.reports.pipeline.drafts import WEAK_TYPES, Draft, family
-from armtrace.reports.pipeline.mentions import Analysis, DateMention, WeaponMention
+from armtrace.reports.pipeline.mentions import Analysis, DateMention, PlaceMention, WeaponMention
 from armtrace.reports.pipeline.roles import ROLE_KINDS, PlaceRoles, first_list
 
 if not Doc.has_extension("incidents"):
@@ -58,11 +57,11 @@ class EventBuilder:
         doc._.incidents = self.assembler.incidents(found, drafts, self._origins(found))
         return doc
 
-    def _origins(self, found: Analysis) -> Counter[str]:
-        """Countries the report names as where weapons came from, in any sentence: "the weapons are
-        believed to have come from Libyan stocks" often speaks for the whole story."""
+    def _origins(self, found: Analysis) -> list[PlaceMention]:
+        """Where the report says weapons came from, in any sentence: "the weapons are believed to
+        have come from Libyan stocks" often speaks for the whole story."""
         bounds = [*found.sent_starts, len(found.text)]
-        counts: Counter[str] = Counter()
+        mentions: list[PlaceMention] = []
         for s, e in zip(bounds, bounds[1:], strict=False):
             cues = {k: [c for c in v if s <= c[0] < e] for k, v in found.cues.items()}
             if cues.get("negations"):
@@ -71,8 +70,8 @@ class EventBuilder:
             weapons = [w for w in found.weapons if s <= w.start < e]
             for place, role in self.roles.assign(found, places, weapons, cues):
                 if role == "origin" and place.place.country:
-                    counts[place.place.country] += 1
-        return counts
+                    mentions.append(place)
+        return mentions
 
     def _sentence(
         self,
