@@ -17,7 +17,7 @@ from sqlalchemy import Select, or_, select
 from armtrace.analysis.build_basemap import project
 from armtrace.analysis.flows import country_flows
 from armtrace.analysis.render import country_point
-from armtrace.analysis.report import flow_map
+from armtrace.analysis.report import _view, flow_map
 from armtrace.store.models import Incident, IncidentVia
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
 from armtrace.web.deps import DB
@@ -120,6 +120,8 @@ def map_page(request: Request, session: DB) -> Response:
                     "label": f"{incident.date or '?'} {incident.type} {incident.place or ''}",
                 }
             )
+    if dots and not drawn["arcs"]:  # no flows drawn: frame the incidents instead of the world
+        drawn["view"] = _view([(d["x"], d["y"]) for d in dots])
     return render(
         "map.html",
         user=user,
