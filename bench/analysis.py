@@ -251,6 +251,11 @@ def run(url: str, incidents: int, seed: int) -> dict[str, float]:
     _timed("generate + load", lambda: populate(store, incidents, seed), results)
     with store.session() as s:
         _timed("flows (all)", lambda: country_flows(s, FlowFilter()), results)
+        _timed(
+            "flows + ids (JSON)",
+            lambda: [a.as_dict() for a in country_flows(s, FlowFilter())],
+            results,
+        )
         ly = FlowFilter(country="LY", category="manpads", since="2011")
         _timed("flows (LY, manpads, ≥2011)", lambda: country_flows(s, ly), results)
         _timed("routes (all)", lambda: transit_routes(s, FlowFilter()), results)

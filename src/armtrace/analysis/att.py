@@ -511,7 +511,7 @@ def prior_section(session: Session, exporter: str, importer: str, category: str 
     flows = country_flows(session, FlowFilter(category=category, country=exporter))
     edges = [a for a in flows if a.path == (exporter, importer)]
     section.evidence = [{"flow": a.as_dict()} for a in edges]
-    section.indicators = {"incidents": sum(len(a.incidents) for a in edges)}
+    section.indicators = {"incidents": sum(a.incident_count for a in edges)}
     return section
 
 

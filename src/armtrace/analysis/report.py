@@ -104,7 +104,7 @@ def flow_map(flows: list[Aggregate], anchors: dict[tuple[str, ...], str]) -> dic
     """Countries coloured by role and one arc per drawable edge, widest for the most incidents."""
     roles: dict[str, set[str]] = {}
     arcs, points = [], []
-    top = max((len(f.incidents) for f in flows), default=1)
+    top = max((f.incident_count for f in flows), default=1)
     for agg in flows:
         a, b = _xy(agg.path[0]), _xy(agg.path[-1])
         if a is None or b is None:
@@ -115,8 +115,8 @@ def flow_map(flows: list[Aggregate], anchors: dict[tuple[str, ...], str]) -> dic
         arcs.append(
             {
                 "d": _curve(a, b),
-                "width": round(0.8 + 4.2 * math.sqrt(len(agg.incidents) / top), 2),
-                "label": f"{' → '.join(agg.path)}: {len(agg.incidents)} incidents",
+                "width": round(0.8 + 4.2 * math.sqrt(agg.incident_count / top), 2),
+                "label": f"{' → '.join(agg.path)}: {agg.incident_count} incidents",
                 "anchor": anchors.get(agg.path, ""),
             }
         )

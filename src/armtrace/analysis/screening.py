@@ -9,6 +9,7 @@ reason, and the exemption survives re-screening.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from armtrace.analysis.embargoes import Embargo, load_embargoes, overlap, period
@@ -41,7 +42,7 @@ class Hit:
     grade: str
     incident_date: str | None
 
-    @property
+    @functools.cached_property
     def flag_id(self) -> str:
         key = f"{self.incident_id}|{self.embargo.id}|{self.basis}|{self.target}"
         return hashlib.sha1(key.encode()).hexdigest()[:40]
@@ -54,7 +55,7 @@ def listed_actors(session: Session) -> dict[str, list[tuple[str, date, str]]]:
     for embargo in regimes.values():
         for entry in embargo.listed:
             listed[entry.actor].append((embargo.id, entry.listed, entry.reference))
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             SanctionsListing.actor_id,
             SanctionsListing.embargo_id,
@@ -111,10 +112,14 @@ def _candidates(session: Session, listed_ids: list[str]) -> Select:
 def _recipients(session: Session, ids: list[str]) -> dict[str, list[tuple[str | None, str]]]:
     found: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     for chunk in _chunks(ids, 5000):
-        rows = session.execute(
-            select(IncidentActor.incident_id, IncidentActor.actor_id, IncidentActor.name).where(
-                IncidentActor.incident_id.in_(chunk), IncidentActor.role == "recipient"
+        rows = (
+            session.connection()
+            .execute(
+                select(IncidentActor.incident_id, IncidentActor.actor_id, IncidentActor.name).where(
+                    IncidentActor.incident_id.in_(chunk), IncidentActor.role == "recipient"
+                )
             )
+            .fetchall()
         )
         for incident_id, actor_id, name in rows:
             found[incident_id].append((actor_id, name))
@@ -152,7 +157,7 @@ def _country_hits(row, recipients, embargo: Embargo) -> Iterator[tuple[str, str]
 def screen_rows(session: Session) -> Iterator[Hit]:
     listed = listed_actors(session)
     embargoes = {e.id: e for e in load_embargoes()}
-    rows = list(session.execute(_candidates(session, sorted(listed))))
+    rows = session.connection().execute(_candidates(session, sorted(listed))).fetchall()
     recipients = _recipients(session, [r.id for r in rows])
     for row in rows:
         window = _window(row.date, row.published)
@@ -180,25 +185,40 @@ def screen_rows(session: Session) -> Iterator[Hit]:
 
 
 def evidence_for(session: Session, incident_ids: list[str]) -> dict[str, list[dict]]:
-    """The statements behind each incident, with the text of the span they point to."""
+    """The statements behind each incident, with the text of the span they point to (cut in SQL: the
+    source texts themselves are never read)."""
     found: dict[str, list[dict]] = defaultdict(list)
+    span = func.substr(Source.text, Statement.start + 1, Statement.end - Statement.start)
     for chunk in _chunks(incident_ids, 2000):
-        rows = session.execute(
-            select(Statement, Source.text)
-            .join(Source, Source.id == Statement.source_id)
-            .where(Statement.incident_id.in_(chunk), Statement.field.in_(EVIDENCE_FIELDS))
-            .order_by(Statement.id)
+        rows = (
+            session.connection()
+            .execute(
+                select(
+                    Statement.incident_id,
+                    Statement.field,
+                    Statement.value,
+                    Statement.source_id,
+                    Statement.start,
+                    Statement.end,
+                    Statement.grade,
+                    span,
+                )
+                .join(Source, Source.id == Statement.source_id)
+                .where(Statement.incident_id.in_(chunk), Statement.field.in_(EVIDENCE_FIELDS))
+                .order_by(Statement.id)
+            )
+            .fetchall()
         )
-        for st, text in rows:
-            found[st.incident_id].append(
+        for incident_id, field_, value, source_id, start, end, grade, text in rows:
+            found[incident_id].append(
                 {
-                    "field": st.field,
-                    "value": st.value,
-                    "source": st.source_id,
-                    "start": st.start,
-                    "end": st.end,
-                    "grade": st.grade,
-                    "text": text[st.start : st.end],
+                    "field": field_,
+                    "value": value,
+                    "source": source_id,
+                    "start": start,
+                    "end": end,
+                    "grade": grade,
+                    "text": (text or "") if end > start else "",
                 }
             )
     return found
@@ -225,7 +245,8 @@ def screen(session: Session) -> tuple[int, int]:
     """Screen every asserted transfer and trafficking incident; write flags. Returns (flags, new)."""
     hits = list(screen_rows(session))
     evidence = evidence_for(session, sorted({h.incident_id for h in hits}))
-    existing = set(session.scalars(select(ScreeningFlag.id)))
+    conn = session.connection()
+    existing = set(conn.execute(select(ScreeningFlag.id)).scalars())
     now = datetime.now()
     inserts, updates, seen = [], [], set()
     for hit in hits:
@@ -237,10 +258,19 @@ def screen(session: Session) -> tuple[int, int]:
             updates.append(values)  # status and exemption are left as the analyst set them
         else:
             inserts.append({**values, "status": "open", "created_at": now})
-    if inserts:
-        session.bulk_insert_mappings(ScreeningFlag, inserts)
-    if updates:
-        session.bulk_update_mappings(ScreeningFlag, updates)
+    table = ScreeningFlag.__table__
+    for chunk in range(0, len(inserts), 10_000):
+        conn.execute(insert(table), inserts[chunk : chunk + 10_000])
+    if updates:  # status and exemption are left as the analyst set them
+        columns = [c for c in updates[0] if c != "id"]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("flag_id"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        for chunk in range(0, len(updates), 10_000):
+            batch = updates[chunk : chunk + 10_000]
+            conn.execute(stmt, [{c: u[c] for c in columns} | {"flag_id": u["id"]} for u in batch])
     session.commit()
     return len(seen), len(inserts)
 
