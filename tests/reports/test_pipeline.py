@@ -152,3 +152,8 @@ def test_dates_absolute_and_relative(phrase: str, value: str, precision: str) ->
 
 def test_relative_date_without_publication_date_is_left_out() -> None:
     assert _one("Police seized 10 pistols in Gao last week.", published=None).date is None
+
+
+def test_a_paragraph_break_never_ends_a_place_name() -> None:
+    incident = _one("Troops seized 10 rifles in Sinai\n\nNo one was hurt.")
+    assert incident.place == "Sinai"

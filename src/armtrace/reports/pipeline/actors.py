@@ -63,6 +63,8 @@ class ActorFinder:
     def _named(self, source: str, idx: list[int], text: list[str], i: int) -> ActorMention | None:
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
+            if not text[end - 1].strip():
+                continue  # a paragraph break is a token of its own: never the end of a name
             end_char = _end_char(text, idx, end)
             actor = self.actors.lookup(source[idx[i] : end_char])
             if actor is not None:

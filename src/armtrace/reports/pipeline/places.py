@@ -54,6 +54,8 @@ class PlaceFinder:
     def _match(self, source: str, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
+            if not text[end - 1].strip():
+                continue  # a paragraph break is a token of its own: never the end of a name
             surface = source[idx[i] : idx[end - 1] + len(text[end - 1])]
             end_char = idx[end - 1] + len(text[end - 1])
             candidates = self.gazetteer.lookup(surface)
