@@ -59,6 +59,8 @@ def register(app: typer.Typer) -> None:
     app.command("recapture")(recapture)
     app.command("att-assess")(att_assess)
     app.command("report")(report)
+    app.command("national-report")(national_report)
+    app.command("export-ftm")(export_ftm)
 
 
 def flow_filter(
@@ -475,3 +477,46 @@ def report(
         f"report written to {output.resolve()} ({done.totals['incidents']} incidents, "
         f"{len(done.sources)} sources)"
     )
+
+
+def national_report(
+    country: Annotated[str, typer.Option("--country", help="ISO2 of the reporting state")],
+    year: Annotated[int, typer.Option("--year", help="Reporting year")],
+    fmt: Annotated[str, typer.Option("--format", help="md or csv")] = "md",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """ATT annual report tables (exports/imports by category, SALW included) and PoA/ITI report tables
+    (marking, record-keeping, tracing cooperation) from imported records and trace requests."""
+    from armtrace.analysis.national import national_report as build
+    from armtrace.analysis.national import to_csv, to_markdown
+
+    if fmt not in ("md", "csv"):
+        console.print("[red]error:[/] --format must be md or csv")
+        raise typer.Exit(2)
+    store = store_for(db)
+    with store.session() as session:
+        result = build(session, country, year)
+    text = to_markdown(result) if fmt == "md" else to_csv(result)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"national report written to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def export_ftm(
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Actors, incidents and items as FollowTheMoney entities (JSON lines) for Aleph / OpenSanctions."""
+    from armtrace.exports.ftm import write_ftm
+
+    store = store_for(db)
+    with store.session() as session:
+        if output:
+            with output.open("w", encoding="utf-8") as fh:
+                n = write_ftm(session, fh)
+            console.print(f"{n} FtM entities written to {output}")
+        else:
+            write_ftm(session, sys.stdout)
