@@ -48,3 +48,8 @@ bench-ingest: $(STAMP)
 # (flags: --incidents 1000000, --backends sqlite).
 bench-analysis: $(STAMP)
 	$(BIN)/python bench/analysis.py $(ARGS)
+
+# Web load test on 127.0.0.1: p50/p95 for the map and list endpoints at 50 clients
+# (flags: --incidents 1000000, --postgres, --requests 1000, --seconds 30).
+bench-web: $(STAMP)
+	$(BIN)/python bench/web_load.py $(ARGS)
