@@ -369,7 +369,7 @@ def _actor_chains(session: Session, flt: FlowFilter) -> dict[str, dict[str, list
             IncidentActor.name,
         )
         .where(
-            IncidentActor.incident_id.in_(_filtered_ids(flt)),
+            IncidentActor.incident_id.in_(_filtered_ids(flt).where(Incident.id.in_(_chained()))),
             IncidentActor.role.in_(CHAIN_ROLES),
         )
         .order_by(IncidentActor.incident_id, IncidentActor.position),

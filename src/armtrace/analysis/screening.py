@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from armtrace.analysis.embargoes import Embargo, load_embargoes, overlap, period
@@ -157,6 +157,13 @@ def _country_hits(row, recipients, embargo: Embargo) -> Iterator[tuple[str, str]
 def screen_rows(session: Session) -> Iterator[Hit]:
     listed = listed_actors(session)
     embargoes = {e.id: e for e in load_embargoes()}
+    # country and non-state embargoes by their country: a row can only meet those of its destination
+    # or origin (listed-entity regimes are met through recipients below)
+    order = {eid: i for i, eid in enumerate(embargoes)}
+    by_country: dict[str | None, list[Embargo]] = defaultdict(list)
+    for embargo in embargoes.values():
+        if embargo.country and embargo.scope != "listed":
+            by_country[embargo.country].append(embargo)
     rows = session.connection().execute(_candidates(session, sorted(listed))).fetchall()
     recipients = _recipients(session, [r.id for r in rows])
     for row in rows:
@@ -165,7 +172,9 @@ def screen_rows(session: Session) -> Iterator[Hit]:
             continue
         first, last, basis_of_date = window
         pairs: list[tuple[Embargo, str, str, date]] = []
-        for embargo in embargoes.values():
+        near = by_country.get(row.destination, []) + by_country.get(row.origin, [])
+        for eid in sorted({e.id for e in near}, key=order.__getitem__):  # once each, table order
+            embargo = embargoes[eid]
             for basis, target in _country_hits(row, recipients.get(row.id, []), embargo):
                 pairs.append((embargo, basis, target, embargo.start))
         for actor_id, _name in recipients.get(row.id, []):
@@ -246,7 +255,9 @@ def screen(session: Session) -> tuple[int, int]:
     hits = list(screen_rows(session))
     evidence = evidence_for(session, sorted({h.incident_id for h in hits}))
     conn = session.connection()
-    existing = set(conn.execute(select(ScreeningFlag.id)).scalars())
+    table = ScreeningFlag.__table__
+    kept = [table.c[c] for c in _COMPARED]
+    existing = {row[0]: tuple(row[1:]) for row in conn.execute(select(table.c.id, *kept))}
     now = datetime.now()
     inserts, updates, seen = [], [], set()
     for hit in hits:
@@ -255,24 +266,73 @@ def screen(session: Session) -> tuple[int, int]:
         seen.add(hit.flag_id)
         values = _flag_values(hit, evidence.get(hit.incident_id, []), now)
         if hit.flag_id in existing:
-            updates.append(values)  # status and exemption are left as the analyst set them
+            # status and exemption are left as the analyst set them; an unchanged flag is not rewritten
+            if existing[hit.flag_id] != tuple(values[c] for c in _COMPARED):
+                updates.append(values)
         else:
             inserts.append({**values, "status": "open", "created_at": now})
-    table = ScreeningFlag.__table__
-    for chunk in range(0, len(inserts), 10_000):
-        conn.execute(insert(table), inserts[chunk : chunk + 10_000])
-    if updates:  # status and exemption are left as the analyst set them
-        columns = [c for c in updates[0] if c != "id"]
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("flag_id"))
-            .values({c: bindparam(c) for c in columns})
-        )
-        for chunk in range(0, len(updates), 10_000):
-            batch = updates[chunk : chunk + 10_000]
-            conn.execute(stmt, [{c: u[c] for c in columns} | {"flag_id": u["id"]} for u in batch])
+    _write_flags(conn, inserts, updates)
     session.commit()
     return len(seen), len(inserts)
+
+
+# What screening writes into a flag (beside its id and updated_at): a flag is rewritten when one changed.
+_COMPARED = (
+    "incident_id",
+    "embargo_id",
+    "basis",
+    "target",
+    "incident_date",
+    "date_basis",
+    "certainty",
+    "resolutions",
+    "grade",
+    "evidence",
+)
+
+
+def _write_flags(conn, inserts: list[dict], updates: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """Insert and update flags through the driver's executemany: at a hundred thousand flags the
+    per-row parameter handling of the ORM (and of Core) is most of the time. Values are bound as the
+    column types would bind them (SQLite's DateTime is stored as text)."""
+    table = ScreeningFlag.__table__
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+
+    def mark(c: str) -> str:
+        return f":{c}" if dialect.name == "sqlite" else f"%({c})s"
+
+    def bound(rows: list[dict]) -> list[dict]:
+        procs = {c: table.c[c].type.bind_processor(dialect) for c in rows[0] if c in table.c}
+        procs = {c: p for c, p in procs.items() if p is not None}
+        if not procs:
+            return rows
+        cache: dict[tuple[str, object], object] = {}
+        out = []
+        for row in rows:
+            row = dict(row)
+            for c, proc in procs.items():
+                key = (c, row[c])
+                if key not in cache:
+                    cache[key] = proc(row[c])
+                row[c] = cache[key]
+            out.append(row)
+        return out
+
+    name = quote(table.name)
+    for chunk in range(0, len(inserts), 10_000):
+        batch = bound(inserts[chunk : chunk + 10_000])
+        cols = list(batch[0])
+        sql = (
+            f"INSERT INTO {name} ({', '.join(quote(c) for c in cols)}) "
+            f"VALUES ({', '.join(mark(c) for c in cols)})"
+        )
+        conn.exec_driver_sql(sql, batch)
+    for chunk in range(0, len(updates), 10_000):
+        batch = bound(updates[chunk : chunk + 10_000])
+        cols = [c for c in batch[0] if c != "id"]
+        sets = ", ".join(f"{quote(c)} = {mark(c)}" for c in cols)
+        conn.exec_driver_sql(f"UPDATE {name} SET {sets} WHERE {quote('id')} = {mark('id')}", batch)
 
 
 def exempt(session: Session, flag_id: str, reason: str, analyst: str) -> ScreeningFlag:
