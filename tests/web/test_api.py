@@ -4,6 +4,7 @@ statements and audit entries rather than overwrite."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from armtrace.store.models import Incident, Statement
 from armtrace.web.audit import verify
@@ -141,3 +142,14 @@ def test_export_formats(world: World) -> None:
     for fmt in ("jsonl", "csv", "geojson"):
         r = world.client.get("/api/export", params={"format": fmt}, headers=h)
         assert r.status_code == 200 and "inc-pub" in r.text
+
+
+def test_a_full_connection_pool_is_503_busy_not_500(world: World) -> None:
+    app = world.client.app
+
+    def busy() -> None:
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
+    app.add_api_route("/busy-for-test", busy)
+    r = world.client.get("/busy-for-test")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from armtrace import __version__
 from armtrace.store import Store
@@ -36,6 +37,7 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     )
     app.state.store = store
     app.middleware("http")(_reject_nul)
+    app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     for router in (api.router, api_records.router, actions.router, pages.router, mapview.router):
         app.include_router(router)
@@ -50,3 +52,12 @@ def _health(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure to reach the database means not healthy
         return JSONResponse({"status": "unavailable", "error": str(exc)[:200]}, status_code=503)
     return JSONResponse({"status": "ok", "version": __version__})
+
+
+def _overloaded(request: Request, exc: Exception) -> JSONResponse:
+    """No database connection came free in time: the server is busy, not broken (503, retry)."""
+    return JSONResponse(
+        {"detail": "server busy: no database connection free, try again"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
