@@ -214,12 +214,15 @@ _WEAPON_SUMS = (
 def country_flows(session: Session, flt: FlowFilter = ALL) -> list[Aggregate]:
     """Origin → destination edges between countries."""
     target = _reached_sql().label("target")
+    # grouped by an expression, not the bare column: SQLite would otherwise walk the origin index
+    # (a random table read per row) to save a sort; where `moved` holds it equals the origin
+    origin_key = func.coalesce(Incident.origin, "").label("origin")
     moved = and_(Incident.origin.is_not(None), Incident.origin != "", target.is_not(None))
     moved = and_(moved, Incident.origin != target)
     date = _date_column(session)
     counts = flt.apply(
         select(
-            Incident.origin,
+            origin_key,
             target,
             Incident.grade,
             Incident.type,
@@ -227,7 +230,7 @@ def country_flows(session: Session, flt: FlowFilter = ALL) -> list[Aggregate]:
             func.min(date),
             func.max(date),
         ).where(moved)
-    ).group_by(Incident.origin, target, Incident.grade, Incident.type)
+    ).group_by(origin_key, target, Incident.grade, Incident.type)
 
     def load() -> tuple[dict[Path, set[str]], dict[Path, set[str]]]:
         incidents: dict[Path, set[str]] = defaultdict(set)
@@ -253,10 +256,8 @@ def country_flows(session: Session, flt: FlowFilter = ALL) -> list[Aggregate]:
         if agg is None:
             agg = aggregates[path] = Aggregate(path, ids=ids)
         agg.add_counts(grade, type_, n, first, last)
-    weapons = _weapon_join(
-        flt, flt.apply(select(Incident.origin, target, *_WEAPON_SUMS).where(moved))
-    )
-    weapons = weapons.group_by(Incident.origin, target, IncidentWeapon.category)
+    weapons = _weapon_join(flt, flt.apply(select(origin_key, target, *_WEAPON_SUMS).where(moved)))
+    weapons = weapons.group_by(origin_key, target, IncidentWeapon.category)
     for origin, to, category, mentions, quantified, total in _rows(session, weapons):
         agg = aggregates.get((origin, to))
         if agg is not None:
