@@ -125,7 +125,11 @@ async def hammer(
     await asyncio.gather(*(worker() for _ in range(clients)))
     wall = time.perf_counter() - start
     latencies.sort()
-    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else latencies * 99
+    q = (
+        statistics.quantiles(latencies, n=100, method="inclusive")
+        if len(latencies) >= 2
+        else latencies * 99
+    )
     return {
         "ok": len(latencies),
         "errors": errors,
