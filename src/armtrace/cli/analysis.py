@@ -153,57 +153,43 @@ def _run(
     _emit(aggregates, fmt, output, title, limit)
 
 
-def flows(
-    db: DbOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    category: CategoryOption = None,
-    grade: GradeOption = None,
-    country: CountryOption = None,
-    actor: ActorOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    limit: LimitOption = 30,
-) -> None:
-    """Country-to-country flows of asserted incidents, with items, grades and sources."""
-    flt = flow_filter(since, until, category, grade, country, actor)
-    _run(db, flt, country_flows, fmt, output, "Flows (origin → destination)", limit)
+def _flow_command(compute: Callable, title: str, doc: str) -> Callable[..., None]:
+    """flows, routes and actors take the same filters and formats; only the aggregation differs."""
+
+    def command(
+        db: DbOption = None,
+        since: SinceOption = None,
+        until: UntilOption = None,
+        category: CategoryOption = None,
+        grade: GradeOption = None,
+        country: CountryOption = None,
+        actor: ActorOption = None,
+        fmt: FormatOption = "table",
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+    ) -> None:
+        flt = flow_filter(since, until, category, grade, country, actor)
+        _run(db, flt, compute, fmt, output, title, limit)
+
+    command.__doc__ = doc
+    return command
 
 
-def routes(
-    db: DbOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    category: CategoryOption = None,
-    grade: GradeOption = None,
-    country: CountryOption = None,
-    actor: ActorOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    limit: LimitOption = 30,
-) -> None:
-    """Transit routes (origin → transit countries → destination) from the via lists."""
-    flt = flow_filter(since, until, category, grade, country, actor)
-    _run(db, flt, transit_routes, fmt, output, "Transit routes", limit)
-
-
-def actors(
-    db: DbOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    category: CategoryOption = None,
-    grade: GradeOption = None,
-    country: CountryOption = None,
-    actor: ActorOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    limit: LimitOption = 30,
-) -> None:
-    """Actor-to-actor chains: supplier → trafficker → recipient."""
-    flt = flow_filter(since, until, category, grade, country, actor)
-    _run(
-        db, flt, actor_flows, fmt, output, "Actor chains (supplier → trafficker → recipient)", limit
-    )
+flows = _flow_command(
+    country_flows,
+    "Flows (origin → destination)",
+    "Country-to-country flows of asserted incidents, with items, grades and sources.",
+)
+routes = _flow_command(
+    transit_routes,
+    "Transit routes",
+    "Transit routes (origin → transit countries → destination) from the via lists.",
+)
+actors = _flow_command(
+    actor_flows,
+    "Actor chains (supplier → trafficker → recipient)",
+    "Actor-to-actor chains: supplier → trafficker → recipient.",
+)
 
 
 def embargoes() -> None:
