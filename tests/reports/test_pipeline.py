@@ -157,3 +157,18 @@ def test_relative_date_without_publication_date_is_left_out() -> None:
 def test_a_paragraph_break_never_ends_a_place_name() -> None:
     incident = _one("Troops seized 10 rifles in Sinai\n\nNo one was hurt.")
     assert incident.place == "Sinai"
+
+
+def test_precisions_say_the_rule_that_chose_them() -> None:
+    text = (
+        "Police seized 10 pistols in Gao last week.\n\n"
+        "In a separate case, smugglers moved 5 rifles into Niger."
+    )
+    seizure, trafficking = _incidents(text)
+    rules = {c.value: text[c.start : c.end] for c in seizure.claims if c.field == "precision"}
+    assert rules == {
+        "date week: resolved from the publication date": "last week",
+        "place town: a town named in the report": "Gao",
+    }
+    [rule] = [c.value for c in trafficking.claims if c.field == "precision"]
+    assert rule == "place country: where the weapons went"

@@ -70,6 +70,12 @@ class Assembler:
             first = draft.dates[0]
             incident.date, incident.date_precision = first.value, first.precision
             claims.append(Claim("date", first.value, first.start_char, first.end_char))
+            how = "resolved from the publication date" if first.relative else "as written"
+            claims.append(
+                Claim(
+                    "precision", f"date {first.precision}: {how}", first.start_char, first.end_char
+                )
+            )
         if draft.hedges:
             incident.grade = "alleged"
             start, end = draft.hedges[0]
@@ -111,6 +117,8 @@ class Assembler:
         if located is not None:
             self._locate(incident, located)
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
+            rule = f"place {incident.geo_precision}: a {located.place.kind} named in the report"
+            claims.append(Claim("precision", rule, located.start_char, located.end_char))
         else:
             self._locate_by_actor(incident, draft)
         if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
@@ -118,6 +126,8 @@ class Assembler:
             if holder is not None:
                 incident.location = holder.place.country
                 incident.geo_precision = "country"
+                rule = "place country: the holder's country"
+                claims.append(Claim("precision", rule, holder.start_char, holder.end_char))
         if incident.type in _IN_PLACE:
             if incident.location is None and incident.origin:
                 incident.location = incident.origin
@@ -142,6 +152,9 @@ class Assembler:
             # weapons moved or delivered into a country: that is where the event is coded
             incident.location = incident.destination
             incident.geo_precision = "country"
+            if dest is not None:
+                rule = "place country: where the weapons went"
+                claims.append(Claim("precision", rule, dest.start_char, dest.end_char))
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
         if (
@@ -186,6 +199,8 @@ class Assembler:
             ):
                 incident.location = actor.country
                 incident.geo_precision = "country"
+                rule = "place country: the seizing state's forces"
+                incident.claims.append(Claim("precision", rule, actor.start_char, actor.end_char))
                 return
 
     def _actor_fields(self, incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
@@ -328,6 +343,8 @@ def _fill_locations(
             incident.location = fallback
             incident.geo_precision = "country"
             incident.claims.append(Claim("location", fallback, *span))
+            rule = "place country: where the report's other incidents happened, or its dateline"
+            incident.claims.append(Claim("precision", rule, *span))
             if incident.origin and incident.origin != fallback and incident.destination is None:
                 incident.destination = fallback
 

@@ -49,15 +49,17 @@ class DateFinder:
         mentions: list[DateMention] = []
         i, n = 0, len(lower)
         while i < n:
-            hit = self._absolute(lower, text, i, published) or (
-                self._relative(lower, i, published) if published else None
-            )
+            hit, relative = self._absolute(lower, text, i, published), False
+            if hit is None and published:
+                hit, relative = self._relative(lower, i, published), True
             if hit is None:
                 i += 1
                 continue
             end, value, precision, day = hit
             end_char = found.idx[end - 1] + len(text[end - 1])
-            mentions.append(DateMention(i, end, found.idx[i], end_char, value, precision, day))
+            mentions.append(
+                DateMention(i, end, found.idx[i], end_char, value, precision, day, relative)
+            )
             i = end
         found.dates = mentions
         return doc

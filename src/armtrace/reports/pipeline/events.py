@@ -126,7 +126,8 @@ class EventBuilder:
             (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
         }
         weak = bool(spans) and spans <= weak_spans
-        if event_type is None or (near and (event_type in WEAK_TYPES or weak)):
+        fresh = "new_event" in cues  # "In a separate case, …" opens a new incident
+        if event_type is None or (near and not fresh and (event_type in WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and (weapons or event_type):
                 part = Draft(previous.type, [(s, e)], modality, last=index)
@@ -137,7 +138,7 @@ class EventBuilder:
         draft = Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, ROLE_KINDS)
-        if near and "new_event" not in cues and self._same_event(previous, draft):
+        if near and not fresh and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
             drafts.append(draft)

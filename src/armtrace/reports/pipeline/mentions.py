@@ -52,6 +52,7 @@ class DateMention(Mention):
     value: str  # YYYY, YYYY-MM or YYYY-MM-DD
     precision: str  # day, week, month, year
     day: date  # a representative day, for comparisons
+    relative: bool = False  # resolved against the publication date ("last week")
 
 
 @dataclass(slots=True)
