@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from armtrace.reference.actors import ActorIndex, load_actors
 from armtrace.reference.places import load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
-from armtrace.reports.pipeline.mentions import ActorMention
+from armtrace.reports.pipeline.mentions import ActorMention, Analysis
 
 
 @Language.factory("armtrace_actors")
@@ -33,17 +33,18 @@ class ActorFinder:
         i, n = 0, len(text)
         while i < n:
             named = text[i][:1].isupper() and word_key(text[i]) in self.starts
-            mention = self._named(found.source, found.idx, text, i) if named else None
+            mention = self._named(found, i) if named else None
             if mention is None:
-                mention = self._state_force(found.source, text, idx, i, forces)
+                mention = self._state_force(found, i, forces)
             if mention is None and i in generic:
                 end = generic[i]
+                end_char = found.end_char(end)
                 mention = ActorMention(
                     i,
                     end,
                     idx[i],
-                    _end_char(text, idx, end),
-                    found.source[idx[i] : _end_char(text, idx, end)],
+                    end_char,
+                    found.source[idx[i] : end_char],
                     None,
                     "armed_group",
                     None,
@@ -60,12 +61,13 @@ class ActorFinder:
     def _force_cues(cues: dict) -> list[tuple[int, int, str]]:
         return [c for label, items in cues.items() if label.startswith("force:") for c in items]
 
-    def _named(self, source: str, idx: list[int], text: list[str], i: int) -> ActorMention | None:
+    def _named(self, found: Analysis, i: int) -> ActorMention | None:
+        source, idx, text = found.source, found.idx, found.text
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
             if not text[end - 1].strip():
                 continue  # a paragraph break is a token of its own: never the end of a name
-            end_char = _end_char(text, idx, end)
+            end_char = found.end_char(end)
             actor = self.actors.lookup(source[idx[i] : end_char])
             if actor is not None:
                 return ActorMention(
@@ -74,14 +76,10 @@ class ActorFinder:
         return None
 
     def _state_force(
-        self,
-        source: str,
-        text: list[str],
-        idx: list[int],
-        i: int,
-        forces: dict[int, tuple[int, str]],
+        self, found: Analysis, i: int, forces: dict[int, tuple[int, str]]
     ) -> ActorMention | None:
         """'Egyptian border guards': a demonym (or a country's name) followed by a force noun."""
+        source, idx, text = found.source, found.idx, found.text
         if not text[i][:1].isupper():
             return None
         iso2 = self.gazetteer.demonym(text[i])
@@ -95,7 +93,7 @@ class ActorFinder:
         if iso2 is None or nxt not in forces:
             return None
         end, label = forces[nxt]
-        end_char = _end_char(text, idx, end)
+        end_char = found.end_char(end)
         return ActorMention(
             i,
             end,
@@ -107,7 +105,3 @@ class ActorFinder:
             iso2,
             role_hint=label.split(":", 1)[1],
         )
-
-
-def _end_char(text: list[str], idx: list[int], end: int) -> int:
-    return idx[end - 1] + len(text[end - 1])

@@ -63,7 +63,7 @@ class Assembler:
             start = mention.q_start_char if mention.q_start_char is not None else mention.start_char
             claims.append(Claim("weapon", _weapon_value(weapon), start, mention.end_char))
         for start, end in draft.triggers[:1]:
-            claims.append(Claim("type", draft.type, found.idx[start], _end_char(found, end)))
+            claims.append(Claim("type", draft.type, found.idx[start], found.end_char(end)))
         self._place_fields(incident, draft, claims)
         self._actor_fields(incident, draft, claims)
         if draft.dates:
@@ -79,9 +79,9 @@ class Assembler:
         if draft.hedges:
             incident.grade = "alleged"
             start, end = draft.hedges[0]
-            claims.append(Claim("grade", "alleged", found.idx[start], _end_char(found, end)))
+            claims.append(Claim("grade", "alleged", found.idx[start], found.end_char(end)))
         for s, e in draft.sentences:
-            start, end = found.idx[s], _end_char(found, e)
+            start, end = found.idx[s], found.end_char(e)
             incident.evidence.append(Evidence(start, end, found.source[start:end]))
         return _split_destinations(incident, draft)
 
@@ -305,10 +305,6 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
         return None
     inside = [p for p in with_country if p.place.kind != "country"]
     return inside[0] if inside else with_country[0]
-
-
-def _end_char(found: Analysis, end: int) -> int:
-    return found.idx[end - 1] + len(found.text[end - 1])
 
 
 def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[ExtractedIncident]:

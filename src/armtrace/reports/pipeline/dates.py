@@ -56,7 +56,7 @@ class DateFinder:
                 i += 1
                 continue
             end, value, precision, day = hit
-            end_char = found.idx[end - 1] + len(text[end - 1])
+            end_char = found.end_char(end)
             mentions.append(
                 DateMention(i, end, found.idx[i], end_char, value, precision, day, relative)
             )

@@ -69,3 +69,7 @@ class Analysis:
     actors: list[ActorMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     cues: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def end_char(self, end: int) -> int:
+        """Character offset just past token `end - 1`: where a span of tokens [start, end) ends."""
+        return self.idx[end - 1] + len(self.text[end - 1])

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from armtrace.reference.places import Gazetteer, load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
-from armtrace.reports.pipeline.mentions import PlaceMention
+from armtrace.reports.pipeline.mentions import Analysis, PlaceMention
 
 STRAY_POPULATION = 50_000  # towns smaller than this must fit the report's countries
 STRAY_CONTEXT = 3  # mentions of the report's main country before strays are judged
@@ -37,7 +37,7 @@ class PlaceFinder:
             if i in taken or not text[i][:1].isupper() or not self._may_start(text[i]):
                 i += 1
                 continue
-            mention = self._match(found.source, found.idx, text, i)
+            mention = self._match(found, i)
             if mention is None:
                 i += 1
                 continue
@@ -51,13 +51,14 @@ class PlaceFinder:
     def _may_start(self, token: str) -> bool:
         return word_key(token) in self.starts or self.gazetteer.demonym(token) is not None
 
-    def _match(self, source: str, idx: list[int], text: list[str], i: int) -> PlaceMention | None:
+    def _match(self, found: Analysis, i: int) -> PlaceMention | None:
+        source, idx, text = found.source, found.idx, found.text
         for size in range(min(self.max_words, len(text) - i), 0, -1):
             end = i + size
             if not text[end - 1].strip():
                 continue  # a paragraph break is a token of its own: never the end of a name
-            surface = source[idx[i] : idx[end - 1] + len(text[end - 1])]
-            end_char = idx[end - 1] + len(text[end - 1])
+            end_char = found.end_char(end)
+            surface = source[idx[i] : end_char]
             candidates = self.gazetteer.lookup(surface)
             if not candidates and size > 1 and not surface.istitle():
                 # "the Nafusa mountains", "Gao region": capitalised as the gazetteer writes it

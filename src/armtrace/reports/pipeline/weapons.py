@@ -58,7 +58,7 @@ class WeaponFinder:
             if term is not None:
                 end, term = self._extend(lower, end, term)
                 mention = WeaponMention(
-                    i, end, idx[i], idx[end - 1] + len(text[end - 1]), term.category, term.model
+                    i, end, idx[i], found.end_char(end), term.category, term.model
                 )
                 mention.anaphoric = (
                     term.category == "unspecified" and i > 0 and lower[i - 1] in _DETERMINERS
