@@ -172,3 +172,22 @@ def test_precisions_say_the_rule_that_chose_them() -> None:
     }
     [rule] = [c.value for c in trafficking.claims if c.field == "precision"]
     assert rule == "place country: where the weapons went"
+
+
+def test_forces_abroad_are_placed_by_the_dateline_not_their_nationality() -> None:
+    incident = _one("BANGUI - French soldiers seized 30 assault rifles and grenades on Monday.")
+    assert incident.location == "CF"
+
+
+def test_bare_weapons_beside_a_specific_incident_are_commentary() -> None:
+    text = (
+        "Residents say militants smuggle weapons through the region. The governor spoke on "
+        "Monday. The road was closed. Police seized 40 Grad rockets in Gao on Monday."
+    )
+    [incident] = _incidents(text)
+    assert incident.type == "seizure" and incident.weapons[0].category == "artillery_rocket"
+
+
+def test_looting_of_weapons_is_kept_without_a_named_weapon() -> None:
+    text = "Police seized 40 Grad rockets in Gao. In May, rebels looted weapons from a depot in Kidal."
+    assert {i.type for i in _incidents(text)} == {"seizure", "looting"}

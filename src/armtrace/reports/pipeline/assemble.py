@@ -21,6 +21,8 @@ from armtrace.reports.pipeline.roles import first_list
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
 # events whose weapons came from somewhere the report may say only once for the whole story
+# events that take a store's weapons wholesale, often told with no weapon named
+_WHOLESALE = {"looting", "collection"}
 _MOVED = {"seizure", "trafficking", "sighting", "use"}
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
@@ -29,14 +31,18 @@ _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))
 class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
+        self.dateline: str | None = None  # the country of the report being assembled
 
     def incidents(
         self, found: Analysis, drafts: list[Draft], origins: list[PlaceMention]
     ) -> list[ExtractedIncident]:
         """Drafts to incidents; `origins` are the places the whole report names as sources."""
+        self.dateline = self._dateline(found)
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
+        if any(_specific(i) for i in incidents):
+            incidents = [i for i in incidents if _specific(i)]
         _models_from_report(incidents, found.weapons)
-        _fill_locations(incidents, self._dateline(found) or self._main_country(found), found)
+        _fill_locations(incidents, self.dateline or self._main_country(found), found)
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
                 _origin_from_report(incident, origins)
@@ -189,12 +195,13 @@ class Assembler:
         incident.lat, incident.lon = place.lat, place.lon
         incident.geo_precision = _PRECISION.get(place.kind, "town")
 
-    @staticmethod
-    def _locate_by_actor(incident: ExtractedIncident, draft: Draft) -> None:
+    def _locate_by_actor(self, incident: ExtractedIncident, draft: Draft) -> None:
         for actor, _ in draft.actors:
             if (
                 actor.kind == "state_force"
                 and actor.country
+                # "BANGUI - French soldiers seized…": forces abroad; the dateline says where
+                and self.dateline in (None, actor.country)
                 and incident.type in {"seizure", "collection", "destruction"}
             ):
                 incident.location = actor.country
@@ -395,3 +402,9 @@ def _models_from_report(incidents: list[ExtractedIncident], mentions: list[Weapo
 
 def _for_state_forces(draft: Draft) -> bool:
     return any(a.kind in {"state_force", "state"} for a, _ in draft.actors)
+
+
+def _specific(incident: ExtractedIncident) -> bool:
+    """Weapons named beyond a bare "weapons" or "arms", or an event told of stores as a whole
+    ("the rebels emptied the barracks of weapons")."""
+    return incident.type in _WHOLESALE or any(w.category != "unspecified" for w in incident.weapons)
