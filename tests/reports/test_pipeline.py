@@ -191,3 +191,13 @@ def test_bare_weapons_beside_a_specific_incident_are_commentary() -> None:
 def test_looting_of_weapons_is_kept_without_a_named_weapon() -> None:
     text = "Police seized 40 Grad rockets in Gao. In May, rebels looted weapons from a depot in Kidal."
     assert {i.type for i in _incidents(text)} == {"seizure", "looting"}
+
+
+def test_the_town_is_the_story_town() -> None:
+    text = (
+        "CAIRO - Police stopped a lorry outside Marsa Matrouh on Friday. The cargo had been "
+        "loaded in the Libyan city of Sirte. The officers thanked the drivers. The road was "
+        "closed. On 10 May, police seized 50 Grad rockets near the town."
+    )
+    seizures = [i for i in _incidents(text) if i.weapons and i.weapons[0].quantity == 50]
+    assert [(i.location, i.place) for i in seizures] == [("EG", "Marsa Matrouh")]

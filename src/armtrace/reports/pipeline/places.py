@@ -45,7 +45,7 @@ class PlaceFinder:
             mentions.append(mention)
             i = mention.end
         self._disambiguate(mentions)
-        found.places = mentions
+        found.places = _with_anaphora(found, mentions)
         return doc
 
     def _may_start(self, token: str) -> bool:
@@ -106,3 +106,30 @@ class PlaceFinder:
         for mention in mentions:
             if len({c.country for c in mention.candidates}) > 1:
                 mention.candidates.sort(key=lambda c: -votes.get(c.country, 0))
+
+
+# "in the town", "near the town": the story's town, when no name follows ("the town of Gao")
+_SETTLEMENTS = {"town", "city", "village", "oasis", "port"}
+
+
+def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """News calls its main town "the town" after naming it: the town named most often so far,
+    the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near the town")."""
+    lower, out = found.lower, []
+    towns: Counter[str] = Counter()
+    first: dict[str, PlaceMention] = {}
+    at = {m.start: m for m in mentions}
+    for i, word in enumerate(lower):
+        if i in at:
+            out.append(at[i])
+            if at[i].place.kind == "town":
+                towns[at[i].place.cite] += 1
+                first.setdefault(at[i].place.cite, at[i])
+            continue
+        if towns and word in _SETTLEMENTS and i > 0 and lower[i - 1] == "the" and (
+            i + 1 >= len(lower) or lower[i + 1] not in {"of", "'s", "’s"}
+        ):
+            main = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
+            start, end = found.idx[i - 1], found.end_char(i + 1)  # the span says "the town"
+            out.append(PlaceMention(i - 1, i + 1, start, end, main.text, main.candidates))
+    return out
