@@ -201,3 +201,11 @@ def test_the_town_is_the_story_town() -> None:
     )
     seizures = [i for i in _incidents(text) if i.weapons and i.weapons[0].quantity == 50]
     assert [(i.location, i.place) for i in seizures] == [("EG", "Marsa Matrouh")]
+
+
+def test_demonym_after_an_origin_cue_is_the_origin() -> None:
+    incident = _one(
+        "ALGIERS - Troops found 43 SA-7 missiles near In Amenas that came out of the arsenals "
+        "of the late Libyan leader."
+    )
+    assert (incident.origin, incident.location) == ("LY", "DZ")

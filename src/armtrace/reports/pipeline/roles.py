@@ -19,6 +19,7 @@ ROLE_KINDS = (
 )
 FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
+DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
 
@@ -85,9 +86,12 @@ class PlaceRoles:
                 return None if any(i in model_at for i in after) else "origin"
             if any(lower[i] in {"border", "frontier"} for i in after):
                 return "border"
-            kind, _ = nearest_cue(cue_at, place.start, max(0, place.start - 3))
-            if kind == "destination":
+            kind, at = nearest_cue(cue_at, place.start, max(0, place.start - DEMONYM_REACH))
+            near = at is not None and (place.start - at <= 3 or "of" in lower[at : place.start])
+            if kind == "destination" and near:
                 return "destination"  # "supplied arms to the Libyan revolutionary forces"
+            if kind == "origin" and near:
+                return "origin"  # "had left Libyan waters", "the arsenals of the late Libyan leader"
             return "attribute"  # "Libya's former government": whose, used where nothing else says
         if place.place.kind == "country" and place.end in attributive_at:
             return "attribute"  # "US officials said…": whose officials, not where it happened
