@@ -209,3 +209,30 @@ def test_demonym_after_an_origin_cue_is_the_origin() -> None:
         "of the late Libyan leader."
     )
     assert (incident.origin, incident.location) == ("LY", "DZ")
+
+
+def test_dismantling_a_network_that_held_weapons_is_a_seizure() -> None:
+    incident = _one(
+        "RABAT - Security services dismantled a smuggling network and found three caches "
+        "holding 30 AK-47 rifles near Amgala."
+    )
+    assert incident.type == "seizure"
+
+
+def test_troops_seizing_from_insurgents_is_a_seizure_not_looting() -> None:
+    text = (
+        "Officials said 300 insurgents had been killed and a handful captured. "
+        "Troops seized five armoured vehicles and eight machine guns."
+    )
+    assert [i.type for i in _incidents(text)] == ["seizure"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels were accused of executing captured soldiers and their rifles at Aguelhok.",
+        "Wives accused the government of sending their husbands north without enough ammunition.",
+    ],
+)
+def test_people_captured_and_weapons_lacked_are_no_incident(text: str) -> None:
+    assert _incidents(text) == []

@@ -60,7 +60,7 @@ class Assembler:
             return []
         if draft.type == "trafficking" and not draft.illicit and _for_state_forces(draft):
             draft.type = "transfer"  # weapons moved for an army, nothing illicit said: a supply
-        if draft.type == "seizure" and _taken_by_armed_group(draft):
+        if draft.type == "seizure" and _taken_by_armed_group(found, draft):
             draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
         incident = ExtractedIncident(type=draft.type, modality=draft.modality)
         claims = incident.claims
@@ -352,10 +352,16 @@ def _fill_locations(
                 incident.destination = fallback
 
 
-def _taken_by_armed_group(draft: Draft) -> bool:
-    """Weapons 'seized' or 'captured' by an armed group, with no state force in the story."""
-    first = min((t[0] for t in draft.triggers), default=None)
+def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
+    """Weapons 'seized' or 'captured' by an armed group, with no state force in the story: not
+    named ("the Nigerian army") and not unnamed before the verb ("Troops seized…")."""
+    # the verb that typed the incident ("Troops seized…" after "a handful captured")
+    first = draft.triggers[0][0] if draft.triggers else None
     if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
+        return False
+    sentence = next((s for s, e in draft.sentences if s <= first < e), first)
+    forces = [c for label, cs in found.cues.items() if label.startswith("force:") for c in cs]
+    if any(sentence <= c[0] < first for c in forces):
         return False
     return any(a.kind == "armed_group" and a.start < first for a, _ in draft.actors)
 
