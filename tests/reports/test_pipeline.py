@@ -236,3 +236,17 @@ def test_troops_seizing_from_insurgents_is_a_seizure_not_looting() -> None:
 )
 def test_people_captured_and_weapons_lacked_are_no_incident(text: str) -> None:
     assert _incidents(text) == []
+
+
+def test_a_seizure_at_sea_is_placed_at_the_dateline_port_of_the_seizing_state() -> None:
+    incident = _one(
+        "HERAKLION - Greek authorities found 5,200 shotguns aboard a cargo ship sailing from "
+        "Turkey to the Libyan port of Misrata."
+    )
+    assert (incident.location, incident.place, incident.origin, incident.destination) == (
+        "GR",
+        "Heraklion",
+        "TR",
+        "LY",
+    )
+    assert incident.via == ["GR"]

@@ -31,18 +31,19 @@ _DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))
 class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
-        self.dateline: str | None = None  # the country of the report being assembled
+        self.dateline: PlaceMention | None = None  # of the report being assembled
 
     def incidents(
         self, found: Analysis, drafts: list[Draft], origins: list[PlaceMention]
     ) -> list[ExtractedIncident]:
         """Drafts to incidents; `origins` are the places the whole report names as sources."""
         self.dateline = self._dateline(found)
+        dateline = self.dateline.place.country if self.dateline else None
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         if any(_specific(i) for i in incidents):
             incidents = [i for i in incidents if _specific(i)]
         _models_from_report(incidents, found.weapons)
-        _fill_locations(incidents, self.dateline or self._main_country(found), found)
+        _fill_locations(incidents, dateline or self._main_country(found), found)
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
                 _origin_from_report(incident, origins)
@@ -119,7 +120,12 @@ class Assembler:
             claims.append(
                 Claim("destination", incident.destination, dest.start_char, dest.end_char)
             )
-        located = _most_specific(location_places, self._seizer_country(incident, draft))
+        seizer = self._seizer_country(incident, draft)
+        located = _most_specific(location_places, seizer)
+        home = self.dateline if self.dateline and self.dateline.place.country == seizer else None
+        stated = [p for p in roles.get("location", []) if p not in suppliers]  # "near Amgala"
+        if home is not None and not stated and (located is None or located.place.country != seizer):
+            located = home  # "HERAKLION - Greek authorities found…": where they brought it in
         if located is not None:
             self._locate(incident, located)
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
@@ -201,7 +207,7 @@ class Assembler:
                 actor.kind == "state_force"
                 and actor.country
                 # "BANGUI - French soldiers seized…": forces abroad; the dateline says where
-                and self.dateline in (None, actor.country)
+                and (self.dateline is None or self.dateline.place.country == actor.country)
                 and incident.type in {"seizure", "collection", "destruction"}
             ):
                 incident.location = actor.country
@@ -226,16 +232,18 @@ class Assembler:
             incident.actors.append(ExtractedActor(actor.name, role, actor.actor_id))
             claims.append(Claim("actor", f"{actor.name}|{role}", actor.start_char, actor.end_char))
 
-    def _dateline(self, found: Analysis) -> str | None:
-        """'CAIRO - …', 'WADDAN, Libya - …': the country of a wire story's dateline, if any."""
+    def _dateline(self, found: Analysis) -> PlaceMention | None:
+        """'CAIRO - …', 'WADDAN, Libya - …': the place of a wire story's dateline, if any."""
         match = _DATELINE.match(found.source)
         if match is None:
             return None
         name, country = match.group(1).strip(), match.group(2)
-        for surface in (country, name.title(), name.title().replace("-", " "), name):
+        for surface in (name.title(), name.title().replace("-", " "), name, country):
             places = self.gazetteer.lookup(surface) if surface else []
             if places and places[0].country:
-                return places[0].country
+                start, end = match.span(1 if surface != country else 2)
+                text = found.source[start:end]
+                return PlaceMention(0, 1, start, end, text.title(), places)
         return None
 
     @staticmethod
