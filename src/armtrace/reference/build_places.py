@@ -41,11 +41,11 @@ REGION_COUNTRIES = frozenset(
 # Where arms bound for those countries are stopped or come from: ports and cities of the
 # Mediterranean, the Balkans and Black Sea, East and Central Africa, Afghanistan and Pakistan.
 TRANSIT_COUNTRIES = frozenset(
-    "GR IT MT CY ES FR BG RO UA RS HR BA AL ME MK "  # Europe: ports, exporters
+    "GR IT MT CY BG RO UA RS HR BA AL ME MK "  # Europe: ports, exporters
     "UG CD CG RW BI TZ "  # East and Central Africa
     "AF PK".split()
 )
-MIN_POP_TRANSIT = 15_000
+MIN_POP_TRANSIT = 50_000
 MIN_POP_ELSEWHERE = 1_000_000
 MAX_ALT_WORDS = 5  # longer GeoNames variants are descriptive labels, never written in news
 

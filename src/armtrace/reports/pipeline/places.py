@@ -42,6 +42,7 @@ class PlaceFinder:
                 i += 1
                 continue
             mention.possessive = mention.end < n and text[mention.end] in {"'s", "’s"}
+            mention.demonym = mention.demonym or _abbreviation_as_adjective(found, mention)
             mentions.append(mention)
             i = mention.end
         self._disambiguate(mentions)
@@ -106,6 +107,25 @@ class PlaceFinder:
         for mention in mentions:
             if len({c.country for c in mention.candidates}) > 1:
                 mention.candidates.sort(key=lambda c: -votes.get(c.country, 0))
+
+
+# words after "US", "UK", "UAE" that leave it a noun ("from the US to Libya", "the US said")
+_NOT_MODIFIED = {
+    "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "of", "as", "but", "is",
+    "was", "were", "are", "has", "had", "have", "said", "says", "which", "who", "that",
+    "will", "would", "could", "did", "does", "also", "itself", "government's",
+}
+
+
+def _abbreviation_as_adjective(found: Analysis, mention: PlaceMention) -> bool:
+    """'US planes', 'UAE aircraft', 'the UK government': an abbreviated country before a noun
+    modifies it, as 'American' would; it says whose, not where."""
+    if mention.place.kind != "country" or not mention.text.replace(".", "").isupper():
+        return False
+    if mention.end >= len(found.text) or len(mention.text) > 4:
+        return False
+    following = found.text[mention.end]
+    return following.isalpha() and following.lower() not in _NOT_MODIFIED
 
 
 # "in the town", "near the town": the story's town, when no name follows ("the town of Gao")
