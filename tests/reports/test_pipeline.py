@@ -253,5 +253,8 @@ def test_a_seizure_at_sea_is_placed_at_the_dateline_port_of_the_seizing_state() 
 
 
 def test_an_abbreviated_country_before_a_noun_says_whose_not_where() -> None:
-    incident = _one("Engineers destroyed 400 SA-7 missiles, the US assistant secretary of state said.")
-    assert incident.type == "destruction" and incident.location != "US"
+    incident = _one(
+        "Engineers destroyed 400 SA-7 missiles, the US assistant secretary of state said. "
+        "The US envoy and the US ambassador thanked Libya."
+    )
+    assert (incident.type, incident.location) == ("destruction", "LY")

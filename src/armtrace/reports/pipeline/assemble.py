@@ -249,7 +249,10 @@ class Assembler:
     @staticmethod
     def _main_country(found: Analysis) -> str | None:
         """The country a report names most often: where an unplaced incident is most likely."""
-        counts = Counter(p.place.country for p in found.places if p.place.country)
+        named = [p for p in found.places if p.place.country and not p.demonym] or [
+            p for p in found.places if p.place.country
+        ]  # "Libya" says where; "US officials" and "Libyan" say whose
+        counts = Counter(p.place.country for p in named)
         return counts.most_common(1)[0][0] if counts else None
 
 

@@ -120,9 +120,10 @@ _NOT_MODIFIED = {
 def _abbreviation_as_adjective(found: Analysis, mention: PlaceMention) -> bool:
     """'US planes', 'UAE aircraft', 'the UK government': an abbreviated country before a noun
     modifies it, as 'American' would; it says whose, not where."""
-    if mention.place.kind != "country" or not mention.text.replace(".", "").isupper():
+    name = mention.text.removeprefix("the ").removeprefix("The ").replace(".", "")
+    if mention.place.kind != "country" or not name.isupper() or len(name) > 3:
         return False
-    if mention.end >= len(found.text) or len(mention.text) > 4:
+    if mention.end >= len(found.text):
         return False
     following = found.text[mention.end]
     return following.isalpha() and following.lower() not in _NOT_MODIFIED
