@@ -258,3 +258,16 @@ def test_an_abbreviated_country_before_a_noun_says_whose_not_where() -> None:
         "The US envoy and the US ambassador thanked Libya."
     )
     assert (incident.type, incident.location) == ("destruction", "LY")
+
+
+def test_a_transfer_the_text_does_not_place_is_coded_where_the_report_is() -> None:
+    text = (
+        "BANGUI - Russia delivered 900 Makarov pistols and 5,200 AKM assault rifles in January."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.origin, incident.location, incident.destination) == (
+        "transfer",
+        "RU",
+        "CF",
+        "CF",
+    )

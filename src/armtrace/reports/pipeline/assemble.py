@@ -353,7 +353,9 @@ def _fill_locations(
     mention = next((p for p in found.places if p.place.country == fallback), None)
     span = (mention.start_char, mention.end_char) if mention else (0, 0)
     for incident in incidents:
-        if incident.location is None and incident.type != "transfer":
+        # a transfer is coded where the weapons went: never at its supplier
+        supplier = incident.origin if incident.type == "transfer" else None
+        if incident.location is None and fallback != supplier:
             incident.location = fallback
             incident.geo_precision = "country"
             incident.claims.append(Claim("location", fallback, *span))
