@@ -271,3 +271,11 @@ def test_a_transfer_the_text_does_not_place_is_coded_where_the_report_is() -> No
         "CF",
         "CF",
     )
+
+
+def test_a_place_east_of_a_town_is_near_it_and_a_gulf_is_no_town() -> None:
+    incident = _one(
+        "Police intercepted a boat off the coast east of Bosaso and confiscated thirty AK-47 "
+        "rifles. The boat had crossed the Gulf of Aden from Yemen."
+    )
+    assert (incident.location, incident.origin, incident.destination) == ("SO", "YE", "SO")

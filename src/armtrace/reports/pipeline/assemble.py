@@ -96,9 +96,14 @@ class Assembler:
         roles = draft.roles
         suppliers = self._suppliers(incident, draft)
         origin = suppliers[0] if suppliers else _origin(roles, draft.location_country())
-        location_places = [p for p in roles.get("location", []) if p not in suppliers] or [
-            p for p in roles.get("unmarked", []) if p not in suppliers
-        ]
+        location_places = next(  # stated ("near Gao"), else named ("Gao"), else near ("east of Gao")
+            (
+                places
+                for role in ("location", "unmarked", "vicinity")
+                if (places := [p for p in roles.get(role, []) if p not in suppliers])
+            ),
+            [],
+        )
         if origin is not None:
             incident.origin = origin.place.country
             claims.append(Claim("origin", incident.origin, origin.start_char, origin.end_char))

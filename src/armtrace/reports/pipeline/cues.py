@@ -31,6 +31,7 @@ _LIST_KINDS = (
     "location",
     "border",
     "reference",
+    "vicinity",
     "agent",
     "weak_triggers",
     "not_triggers",

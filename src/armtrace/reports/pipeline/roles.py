@@ -13,6 +13,7 @@ ROLE_KINDS = (
     "location",
     "border",
     "reference",
+    "vicinity",
     "agent",
     "attribute",
     "unmarked",
