@@ -279,3 +279,11 @@ def test_a_place_east_of_a_town_is_near_it_and_a_gulf_is_no_town() -> None:
         "rifles. The boat had crossed the Gulf of Aden from Yemen."
     )
     assert (incident.location, incident.origin, incident.destination) == ("SO", "YE", "SO")
+
+
+def test_a_retransfer_to_a_neighbours_army_is_a_transfer() -> None:
+    incident = _one(
+        "In 2014 Uganda re-transferred to South Sudan's army a consignment of 400 assault rifles."
+    )
+    assert (incident.type, incident.origin, incident.destination) == ("transfer", "UG", "SS")
+    assert [(a.name, a.role) for a in incident.actors][-1] == ("South Sudan's army", "recipient")

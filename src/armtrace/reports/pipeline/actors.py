@@ -84,12 +84,14 @@ class ActorFinder:
             return None
         iso2 = self.gazetteer.demonym(text[i])
         nxt = i + 1
-        if iso2 is None:
-            places = self.gazetteer.lookup(text[i])
+        for size in (3, 2, 1) if iso2 is None else ():
+            # "South Sudan's army", "Central African troops": the longest country name first
+            places = self.gazetteer.lookup(" ".join(text[i : i + size]))
             if places and places[0].kind == "country":
-                iso2 = places[0].country
+                iso2, nxt = places[0].country, i + size
                 if nxt < len(text) and text[nxt] in {"'s", "’s"}:
                     nxt += 1
+                break
         if iso2 is None or nxt not in forces:
             return None
         end, label = forces[nxt]

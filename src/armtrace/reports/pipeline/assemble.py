@@ -73,6 +73,7 @@ class Assembler:
             claims.append(Claim("type", draft.type, found.idx[start], found.end_char(end)))
         self._place_fields(incident, draft, claims)
         self._actor_fields(incident, draft, claims)
+        _recipient_state(incident, draft, claims)
         if draft.dates:
             first = draft.dates[0]
             incident.date, incident.date_precision = first.value, first.precision
@@ -432,3 +433,21 @@ def _specific(incident: ExtractedIncident) -> bool:
     """Weapons named beyond a bare "weapons" or "arms", or an event told of stores as a whole
     ("the rebels emptied the barracks of weapons")."""
     return incident.type in _WHOLESALE or any(w.category != "unspecified" for w in incident.weapons)
+
+
+def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
+    """'Uganda re-transferred to South Sudan's army…': the receiving army's country is where a
+    transfer went, when no place says so."""
+    if incident.type != "transfer" or incident.destination is not None:
+        return
+    verb = draft.triggers[0][0] if draft.triggers else 0
+    for actor, _ in draft.actors:
+        state = actor.kind in {"state_force", "state"} and actor.country
+        if state and actor.start > verb and actor.country != incident.origin:
+            incident.destination = actor.country
+            claims.append(Claim("destination", actor.country, actor.start_char, actor.end_char))
+            if incident.location is None:
+                incident.location, incident.geo_precision = actor.country, "country"
+                rule = "place country: the receiving state's forces"
+                claims.append(Claim("precision", rule, actor.start_char, actor.end_char))
+            return

@@ -117,10 +117,15 @@ class CueFinder:
         return doc
 
 
+_VERB_PREFIXES = {"re", "pre", "co"}
+
+
 def _in_compound(found: Analysis, start: int, end: int) -> bool:
     """A hyphen written against the phrase on either side joins it to another word."""
     lower, idx = found.lower, found.idx
     before = start > 0 and lower[start - 1] == "-" and idx[start - 1] + 1 == idx[start]
+    if before and start > 1 and lower[start - 2] in _VERB_PREFIXES:
+        before = False  # "re-transferred", "re-exported": the verb itself, done again
     after = (
         end < len(lower) and lower[end] == "-" and idx[end] == idx[end - 1] + len(lower[end - 1])
     )
