@@ -30,6 +30,10 @@ def _one(text: str, **kw) -> object:  # type: ignore[no-untyped-def]
         ("Police seized forty-two Strela-2 missiles in Gao.", "manpads", "SA-7", 42),
         ("Police seized hundreds of assault rifles in Gao.", "assault_rifle", None, None),
         ("Police seized three 106 mm recoilless rifles in Gao.", "recoilless_rifle", "M40", 3),
+        ("Police seized 5,200 pump-action shotguns in Gao.", "shotgun", None, 5200),
+        ("Police seized about a dozen AK-47 rifles in Gao.", "assault_rifle", "AK-47", 12),
+        ("Police seized two dozen RPG-7 launchers in Gao.", "rocket_launcher", "RPG-7", 24),
+        ("Police seized half a dozen mortars in Gao.", "mortar", None, None),
     ],
 )
 def test_weapons_and_quantities(

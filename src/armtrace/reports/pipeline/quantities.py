@@ -50,8 +50,8 @@ class QuantityFinder:
         j = mention.start - 1
         skipped = 0
         while j >= 0 and skipped < 4 and self._skippable(found, j, demonyms, skipped):
+            skipped += lower[j] != "-"  # "pump-action" is one word, not three
             j -= 1
-            skipped += 1
         if j >= 2 and lower[j] in _CALIBRE_UNITS and _DIGITS.match(lower[j - 1]):
             j -= 2  # "twenty 60 mm mortar tubes": the calibre is no count; look before it
         if j < 0:
