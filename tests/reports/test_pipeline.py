@@ -291,3 +291,11 @@ def test_a_retransfer_to_a_neighbours_army_is_a_transfer() -> None:
     )
     assert (incident.type, incident.origin, incident.destination) == ("transfer", "UG", "SS")
     assert [(a.name, a.role) for a in incident.actors][-1] == ("South Sudan's army", "recipient")
+
+
+def test_weapons_from_a_states_army_stores_come_from_that_state() -> None:
+    incident = _one(
+        "Sudanese officials said a convoy carried 40 surface-to-air missiles from Libyan army "
+        "stores into Darfur."
+    )
+    assert (incident.type, incident.origin, incident.destination) == ("trafficking", "LY", "SD")

@@ -51,6 +51,8 @@ class Assembler:
             own = incident.origin == incident.location
             if own and incident.destination in (None, incident.location):
                 incident.origin = incident.destination = None  # the country's own weapons: no flow
+            elif incident.origin and incident.origin == incident.destination:
+                incident.origin = None  # a flow from a country to itself is no flow at all
         return incidents
 
     def _finish(self, found: Analysis, draft: Draft) -> list[ExtractedIncident]:
@@ -59,7 +61,7 @@ class Assembler:
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []
-        if draft.type == "trafficking" and not draft.illicit and _for_state_forces(draft):
+        if draft.type == "trafficking" and not draft.illicit and _for_state_forces(found, draft):
             draft.type = "transfer"  # weapons moved for an army, nothing illicit said: a supply
         if draft.type == "seizure" and _taken_by_armed_group(found, draft):
             draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
@@ -425,8 +427,15 @@ def _models_from_report(incidents: list[ExtractedIncident], mentions: list[Weapo
                 incident.claims.append(Claim("weapon", value, mention.start_char, mention.end_char))
 
 
-def _for_state_forces(draft: Draft) -> bool:
-    return any(a.kind in {"state_force", "state"} for a, _ in draft.actors)
+def _for_state_forces(found: Analysis, draft: Draft) -> bool:
+    """A state's forces after the verb receive ('flown in for the Peshmerga'); officials before
+    it only tell ('Sudanese officials allege that the convoy carried…'), and forces after 'from'
+    held the weapons before."""
+    verb = draft.triggers[0][0] if draft.triggers else 0
+    return any(
+        a.kind in {"state_force", "state"} and a.start > verb and found.lower[a.start - 1] != "from"
+        for a, _ in draft.actors
+    )
 
 
 def _specific(incident: ExtractedIncident) -> bool:

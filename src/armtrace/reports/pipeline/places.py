@@ -29,7 +29,13 @@ class PlaceFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found = analysis(doc)
-        taken = {i for a in found.actors for i in range(a.start, a.end)}
+        # tokens of named actors are theirs; "Libyan" in "Libyan army stores" is still a place
+        taken = {
+            i
+            for a in found.actors
+            for i in range(a.start, a.end)
+            if a.actor_id is not None or a.kind != "state_force" or i > a.start
+        }
         text = found.text
         mentions: list[PlaceMention] = []
         i, n = 0, len(text)
