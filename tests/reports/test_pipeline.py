@@ -299,3 +299,12 @@ def test_weapons_from_a_states_army_stores_come_from_that_state() -> None:
         "stores into Darfur."
     )
     assert (incident.type, incident.origin, incident.destination) == ("trafficking", "LY", "SD")
+
+
+def test_combat_aircraft_are_weapons_and_a_hyphenated_name_is_not_its_tail() -> None:
+    incident = _one("BAGHDAD - Iraq took delivery of five Su-25 aircraft bought from Russia.")
+    assert [(w.category, w.model, w.quantity) for w in incident.weapons] == [
+        ("aircraft", "Su-25", 5)
+    ]
+    camp = _one("Troops recovered 23 AK-47 rifles at a camp in the Mayo-Sava department of Cameroon.")
+    assert camp.location == "CM"

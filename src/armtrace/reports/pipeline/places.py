@@ -43,6 +43,9 @@ class PlaceFinder:
             if i in taken or not text[i][:1].isupper() or not self._may_start(text[i]):
                 i += 1
                 continue
+            if _compound_tail(found, i):
+                i += 1  # "Mayo-Sava": part of a longer name the gazetteer does not know
+                continue
             mention = self._match(found, i)
             if mention is None:
                 i += 1
@@ -113,6 +116,18 @@ class PlaceFinder:
         for mention in mentions:
             if len({c.country for c in mention.candidates}) > 1:
                 mention.candidates.sort(key=lambda c: -votes.get(c.country, 0))
+
+
+def _compound_tail(found: Analysis, i: int) -> bool:
+    """A capitalised word hyphenated onto another capitalised word, with no space."""
+    text, idx = found.text, found.idx
+    return (
+        i >= 2
+        and text[i - 1] == "-"
+        and idx[i - 1] + 1 == idx[i]
+        and idx[i - 2] + len(text[i - 2]) == idx[i - 1]
+        and text[i - 2][:1].isupper()
+    )
 
 
 # words after "US", "UK", "UAE" that leave it a noun ("from the US to Libya", "the US said")
