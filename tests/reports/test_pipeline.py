@@ -308,3 +308,14 @@ def test_combat_aircraft_are_weapons_and_a_hyphenated_name_is_not_its_tail() -> 
     ]
     camp = _one("Troops recovered 23 AK-47 rifles at a camp in the Mayo-Sava department of Cameroon.")
     assert camp.location == "CM"
+
+
+def test_a_participle_after_weapons_tells_their_past_not_the_event() -> None:
+    text = (
+        "On 13 January, a detachment at Bordj Badji Mokhtar destroyed thirty-seven "
+        "anti-personnel mines and eleven artillery shells recovered during earlier searches."
+    )
+    assert [i.type for i in _incidents(text)] == ["destruction"]
+    assert [i.type for i in _incidents("Rifles seized by police in Gao were shown to reporters.")] == [
+        "seizure"
+    ]

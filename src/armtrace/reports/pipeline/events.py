@@ -27,6 +27,14 @@ from armtrace.reports.pipeline.roles import ROLE_KINDS, PlaceRoles, first_list
 if not Doc.has_extension("incidents"):
     Doc.set_extension("incidents", default=None)
 
+# how weapons came to be where an event finds them ("shells recovered during…", "rifles smuggled
+# from…", "ammunition handed in since January"); a verb of use after a weapon is still the event
+_PAST_OF_WEAPONS = {
+    "trigger:seizure",
+    "trigger:collection",
+    "trigger:trafficking",
+    "trigger:transfer",
+}
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
@@ -91,6 +99,7 @@ class EventBuilder:
             cues["participle"] = [c for c in looted if c[0] in weapon_ends]
             if len(cues["participle"]) < len(looted):
                 cues["trigger:looting"] = [c for c in looted if c[0] not in weapon_ends]
+        _drop_participles(cues, weapon_ends)
         weak_spans = {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
         types = [
             label.split(":", 1)[1]
@@ -272,3 +281,23 @@ class EventBuilder:
         previous.suppliers.extend(draft.suppliers)
         previous.illicit = previous.illicit or draft.illicit
         previous.last = draft.last
+
+
+def _drop_participles(cues: dict, weapon_ends: set[int]) -> None:
+    """'destroyed 37 mines and 11 shells recovered during earlier searches': a verb right after
+    the weapons it describes tells their past; the sentence's own verb is another one."""
+    labels = [label for label in cues if label.startswith("trigger:")]
+    after = {
+        label: [c for c in cues[label] if c[0] in weapon_ends and label in _PAST_OF_WEAPONS]
+        for label in labels
+    }
+    if not any(after.values()):
+        return
+    if not any(len(cues[label]) > len(after[label]) for label in labels):
+        return  # "rifles seized by police": the only verb there is
+    for label in labels:
+        kept = [c for c in cues[label] if c not in after[label]]
+        if kept:
+            cues[label] = kept
+        else:
+            del cues[label]
