@@ -35,6 +35,7 @@ _PAST_OF_WEAPONS = {
     "trigger:trafficking",
     "trigger:transfer",
 }
+_SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
@@ -293,8 +294,10 @@ def _drop_participles(cues: dict, weapon_ends: set[int]) -> None:
     }
     if not any(after.values()):
         return
-    if not any(len(cues[label]) > len(after[label]) for label in labels):
-        return  # "rifles seized by police": the only verb there is
+    if not any(
+        len(cues[label]) > len(after[label]) and label not in _SHOWING for label in labels
+    ):
+        return  # "rifles seized by police (were shown to reporters)": the event there is
     for label in labels:
         kept = [c for c in cues[label] if c not in after[label]]
         if kept:
