@@ -319,3 +319,20 @@ def test_a_participle_after_weapons_tells_their_past_not_the_event() -> None:
     assert [i.type for i in _incidents("Rifles seized by police in Gao were shown to reporters.")] == [
         "seizure"
     ]
+
+
+def test_an_unplaced_incident_is_where_the_sentence_before_is_not_at_a_foreign_force_home() -> None:
+    text = (
+        "Niger's army and Niger's police were not involved. Officials met on Monday. The talks "
+        "ended. Soldiers of Operation Barkhane searched wadis in the Ménaka region. They found "
+        "a cache with two DShK heavy machine guns and forty Grad rockets."
+    )
+    assert _one(text).location == "ML"
+
+
+def test_a_wire_story_filed_from_next_door_is_about_the_country_it_names() -> None:
+    text = (
+        "BEIRUT - Fighting in Syria went on. Officials met on Monday. The talks ended. "
+        "Islamic State fighters looted 40 Grad rockets from an army base last week."
+    )
+    assert _one(text).location == "SY"

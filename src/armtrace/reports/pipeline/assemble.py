@@ -32,18 +32,22 @@ class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
         self.dateline: PlaceMention | None = None  # of the report being assembled
+        self.named: set[str] = set()  # countries the report names (not by demonym)
+        self.found: Analysis | None = None
 
     def incidents(
         self, found: Analysis, drafts: list[Draft], origins: list[PlaceMention]
     ) -> list[ExtractedIncident]:
         """Drafts to incidents; `origins` are the places the whole report names as sources."""
+        self.found = found
         self.dateline = self._dateline(found)
+        self.named = {p.place.country for p in found.places if p.place.country and not p.demonym}
         dateline = self.dateline.place.country if self.dateline else None
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         if any(_specific(i) for i in incidents):
             incidents = [i for i in incidents if _specific(i)]
         _models_from_report(incidents, found.weapons)
-        _fill_locations(incidents, dateline or self._main_country(found), found)
+        _fill_locations(incidents, self._report_countries(found, dateline), found)
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
                 _origin_from_report(incident, origins)
@@ -139,8 +143,13 @@ class Assembler:
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
             rule = f"place {incident.geo_precision}: a {located.place.kind} named in the report"
             claims.append(Claim("precision", rule, located.start_char, located.end_char))
+        elif not roles.get("destination") and (scene := self._scene(draft)) is not None:
+            self._locate(incident, scene)  # "Troops searched the Ménaka region. They found…"
+            claims.append(Claim("place", scene.place.cite, scene.start_char, scene.end_char))
+            rule = f"place {incident.geo_precision}: the {scene.place.kind} the sentence before names"
+            claims.append(Claim("precision", rule, scene.start_char, scene.end_char))
         else:
-            self._locate_by_actor(incident, draft)
+            self._locate_by_actor(incident, draft, self.named)
         if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
             holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
             if holder is not None:
@@ -209,11 +218,28 @@ class Assembler:
         incident.lat, incident.lon = place.lat, place.lon
         incident.geo_precision = _PRECISION.get(place.kind, "town")
 
-    def _locate_by_actor(self, incident: ExtractedIncident, draft: Draft) -> None:
+    def _scene(self, draft: Draft) -> PlaceMention | None:
+        """The town or region named in the sentence before an incident that names no place."""
+        found = self.found
+        if found is None:
+            return None
+        first = draft.sentences[0][0]
+        before = [s for s in found.sent_starts if s < first]
+        if not before:
+            return None
+        start = before[-1]
+        inside = [
+            p
+            for p in found.places
+            if start <= p.start < first and p.place.country and p.place.kind != "country"
+        ]
+        return inside[0] if inside else None
+
+    def _locate_by_actor(self, incident: ExtractedIncident, draft: Draft, named: set[str]) -> None:
         for actor, _ in draft.actors:
             if (
                 actor.kind == "state_force"
-                and actor.country
+                and actor.country in named  # Operation Barkhane in Mali: France is never named
                 # "BANGUI - French soldiers seized…": forces abroad; the dateline says where
                 and (self.dateline is None or self.dateline.place.country == actor.country)
                 and incident.type in {"seizure", "collection", "destruction"}
@@ -253,6 +279,17 @@ class Assembler:
                 text = found.source[start:end]
                 return PlaceMention(0, 1, start, end, text.title(), places)
         return None
+
+    def _report_countries(self, found: Analysis, dateline: str | None) -> list[str]:
+        """Where the report's unplaced incidents are, best first: its dateline's country when the
+        text names it too, else the country it names most ("BEIRUT - … in Syria's Raqqa
+        province" is about Syria; wire stories are filed from the capitals next door)."""
+        main = self._main_country(found)
+        if dateline is not None and (dateline in self.named or not self.named):
+            ranked = [dateline, main]
+        else:
+            ranked = [main, dateline]
+        return [c for i, c in enumerate(ranked) if c and c not in ranked[:i]]
 
     @staticmethod
     def _main_country(found: Analysis) -> str | None:
@@ -349,28 +386,30 @@ def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[Extra
 
 
 def _fill_locations(
-    incidents: list[ExtractedIncident], dateline: str | None, found: Analysis
+    incidents: list[ExtractedIncident], candidates: list[str], found: Analysis
 ) -> None:
     """An incident the text does not place is coded where the report's other incidents happened,
-    else at the dateline, with country precision: 'the second interception near the town'. The
-    statement points at the report's first mention of that country."""
+    else where the report is (see Assembler._report_countries), with country precision: 'the
+    second interception near the town'. The statement points at the report's first mention of
+    that country."""
     known = Counter(i.location for i in incidents if i.location)
-    fallback = known.most_common(1)[0][0] if known else dateline
-    if fallback is None:
-        return
-    mention = next((p for p in found.places if p.place.country == fallback), None)
-    span = (mention.start_char, mention.end_char) if mention else (0, 0)
+    ranked = [known.most_common(1)[0][0]] if known else []
+    ranked += [c for c in candidates if c not in ranked]
     for incident in incidents:
         # a transfer is coded where the weapons went: never at its supplier
         supplier = incident.origin if incident.type == "transfer" else None
-        if incident.location is None and fallback != supplier:
-            incident.location = fallback
-            incident.geo_precision = "country"
-            incident.claims.append(Claim("location", fallback, *span))
-            rule = "place country: where the report's other incidents happened, or its dateline"
-            incident.claims.append(Claim("precision", rule, *span))
-            if incident.origin and incident.origin != fallback and incident.destination is None:
-                incident.destination = fallback
+        fallback = next((c for c in ranked if c != supplier), None)
+        if incident.location is not None or fallback is None:
+            continue
+        mention = next((p for p in found.places if p.place.country == fallback), None)
+        span = (mention.start_char, mention.end_char) if mention else (0, 0)
+        incident.location = fallback
+        incident.geo_precision = "country"
+        incident.claims.append(Claim("location", fallback, *span))
+        rule = "place country: where the report's other incidents happened, or where it is"
+        incident.claims.append(Claim("precision", rule, *span))
+        if incident.origin and incident.origin != fallback and incident.destination is None:
+            incident.destination = fallback
 
 
 def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
