@@ -193,7 +193,9 @@ def test_bare_weapons_beside_a_specific_incident_are_commentary() -> None:
 
 
 def test_looting_of_weapons_is_kept_without_a_named_weapon() -> None:
-    text = "Police seized 40 Grad rockets in Gao. In May, rebels looted weapons from a depot in Kidal."
+    text = (
+        "Police seized 40 Grad rockets in Gao. In May, rebels looted weapons from a depot in Kidal."
+    )
     assert {i.type for i in _incidents(text)} == {"seizure", "looting"}
 
 
@@ -265,9 +267,7 @@ def test_an_abbreviated_country_before_a_noun_says_whose_not_where() -> None:
 
 
 def test_a_transfer_the_text_does_not_place_is_coded_where_the_report_is() -> None:
-    text = (
-        "BANGUI - Russia delivered 900 Makarov pistols and 5,200 AKM assault rifles in January."
-    )
+    text = "BANGUI - Russia delivered 900 Makarov pistols and 5,200 AKM assault rifles in January."
     incident = _one(text)
     assert (incident.type, incident.origin, incident.location, incident.destination) == (
         "transfer",
@@ -306,7 +306,9 @@ def test_combat_aircraft_are_weapons_and_a_hyphenated_name_is_not_its_tail() -> 
     assert [(w.category, w.model, w.quantity) for w in incident.weapons] == [
         ("aircraft", "Su-25", 5)
     ]
-    camp = _one("Troops recovered 23 AK-47 rifles at a camp in the Mayo-Sava department of Cameroon.")
+    camp = _one(
+        "Troops recovered 23 AK-47 rifles at a camp in the Mayo-Sava department of Cameroon."
+    )
     assert camp.location == "CM"
 
 
@@ -316,9 +318,9 @@ def test_a_participle_after_weapons_tells_their_past_not_the_event() -> None:
         "anti-personnel mines and eleven artillery shells recovered during earlier searches."
     )
     assert [i.type for i in _incidents(text)] == ["destruction"]
-    assert [i.type for i in _incidents("Rifles seized by police in Gao were shown to reporters.")] == [
-        "seizure"
-    ]
+    assert [
+        i.type for i in _incidents("Rifles seized by police in Gao were shown to reporters.")
+    ] == ["seizure"]
 
 
 def test_an_unplaced_incident_is_where_the_sentence_before_is_not_at_a_foreign_force_home() -> None:
@@ -336,3 +338,24 @@ def test_a_wire_story_filed_from_next_door_is_about_the_country_it_names() -> No
         "Islamic State fighters looted 40 Grad rockets from an army base last week."
     )
     assert _one(text).location == "SY"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "About forty fighters handed over their weapons to the army in Diffa: 22 AK-47 rifles.",
+            "collection",
+        ),
+        (
+            "More than a hundred fighters handed ninety weapons to the army at Aveba, Congo.",
+            "collection",
+        ),
+        (
+            "Coalition warplanes dropped crates of rifles by parachute to fighters in Aden.",
+            "transfer",
+        ),
+    ],
+)
+def test_handing_over_and_air_drops(text: str, kind: str) -> None:
+    assert _one(text).type == kind
