@@ -359,3 +359,12 @@ def test_a_wire_story_filed_from_next_door_is_about_the_country_it_names() -> No
 )
 def test_handing_over_and_air_drops(text: str, kind: str) -> None:
     assert _one(text).type == kind
+
+
+def test_digging_up_a_cache_is_a_seizure_and_earlier_this_month_is_another_event() -> None:
+    text = (
+        "BAMAKO - Algerian soldiers dug up a cache of 20 assault rifles near Bordj Badji Mokhtar "
+        "last Saturday. Earlier this month, army units near Tamanrasset disarmed sixty soldiers, "
+        "taking some forty rifles from them."
+    )
+    assert [i.type for i in _incidents(text)] == ["seizure", "collection"]
