@@ -368,3 +368,12 @@ def test_digging_up_a_cache_is_a_seizure_and_earlier_this_month_is_another_event
         "taking some forty rifles from them."
     )
     assert [i.type for i in _incidents(text)] == ["seizure", "collection"]
+
+
+def test_a_seizure_at_sea_has_a_place_but_no_country_and_50_calibre_guns_are_heavy() -> None:
+    incident = _one(
+        "MANAMA, Bahrain - The patrol ship USS Sirocco intercepted 1,500 AK-47 assault rifles "
+        "and 21 .50 caliber machine guns aboard a dhow in the northern Arabian Sea."
+    )
+    assert (incident.location, incident.place) == (None, "Arabian Sea")
+    assert ("heavy_machine_gun", 21) in [(w.category, w.quantity) for w in incident.weapons]

@@ -138,7 +138,9 @@ class Assembler:
         stated = [p for p in roles.get("location", []) if p not in suppliers]  # "near Amgala"
         if home is not None and not stated and (located is None or located.place.country != seizer):
             located = home  # "HERAKLION - Greek authorities found…": where they brought it in
-        if located is not None:
+        sea = [p for p in stated if p.place.country is None and p.place.kind == "region"][:1]
+        if located is not None or sea:
+            located = located or sea[0]  # "in the northern Arabian Sea": a place, no country
             self._locate(incident, located)
             claims.append(Claim("place", located.place.cite, located.start_char, located.end_char))
             rule = f"place {incident.geo_precision}: a {located.place.kind} named in the report"
@@ -399,8 +401,8 @@ def _fill_locations(
         # a transfer is coded where the weapons went: never at its supplier
         supplier = incident.origin if incident.type == "transfer" else None
         fallback = next((c for c in ranked if c != supplier), None)
-        if incident.location is not None or fallback is None:
-            continue
+        if incident.location is not None or incident.place is not None or fallback is None:
+            continue  # placed, or placed where no country is (at sea)
         mention = next((p for p in found.places if p.place.country == fallback), None)
         span = (mention.start_char, mention.end_char) if mention else (0, 0)
         incident.location = fallback
