@@ -44,3 +44,15 @@ def test_a_different_event_stays_apart(store: Store) -> None:
     ingest_paths(store, [FIXTURES / "wire.txt", FIXTURES / "other-event.txt"])
     countries = sorted(i.country for i in _seizures(store))
     assert countries == ["EG", "TN"]
+
+
+def test_the_devset_group_of_three_reports_of_one_cache_is_one_incident(store: Store) -> None:
+    """The development set keeps such groups (docs/annotation.md): a communiqué, a wire story filed
+    from Bamako and a blog post about the Bordj Badji Mokhtar cache of January 2015."""
+    dev = Path(__file__).parents[2] / "src/armtrace/reports/devset/dev"
+    names = ("dz-2015-bbm-cache-communique", "dz-2015-bbm-cache-wire", "dz-2015-bbm-cache-blog")
+    result = ingest_paths(store, [dev / f"{n}.txt" for n in names])
+    assert result.ok and result.added == 3
+    [incident] = [i for i in _seizures(store) if i.country == "DZ"]
+    assert len({s.source_id for s in incident.statements}) == 3
+    assert incident.grade == "corroborated"

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from armtrace.cli.common import DbOption, console, out, store_for
 from armtrace.reports.document import Report
-from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, score
+from armtrace.reports.evaluate import KINDS, LEVELS, load_jsonl, place_countries, score
 from armtrace.reports.ingest import IngestResult, ingest_items, undated
 from armtrace.reports.pipeline import default_pipeline, extract
 from armtrace.reports.readers import (
@@ -193,7 +193,9 @@ def eval_cmd(
 ) -> None:
     """Precision, recall and F1 per kind of fact, at fine and coarse category level."""
     try:
-        scores = score(load_jsonl(gold), load_jsonl(pred))
+        gold_lines, pred_lines = load_jsonl(gold), load_jsonl(pred)
+        scores = score(gold_lines, pred_lines)
+        places = place_countries(gold_lines, pred_lines)
     except (OSError, ValueError, KeyError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -210,6 +212,7 @@ def eval_cmd(
                 }
                 for (k, lv), s in scores.items()
             }
+            | {"place_country": {"right": places.tp, "wrong": places.fp, "share": places.precision}}
         )
         return
     table = Table(title=f"{gold.name} vs {pred.name}")
@@ -224,3 +227,7 @@ def eval_cmd(
             cells += [f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}"]
         table.add_row(kind, *cells)
     out.print(table)
+    out.print(
+        f"places: {places.tp} of {places.tp + places.fp} found incidents in the right country "
+        f"({places.precision:.0%})"
+    )

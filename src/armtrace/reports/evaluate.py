@@ -96,3 +96,34 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
                     raise ValueError(f"{path}:{number}: malformed JSON: {exc.msg}") from exc
                 out[str(obj["id"])] = obj
     return out
+
+
+def place_countries(gold: dict[str, dict], pred: dict[str, dict]) -> Score:
+    """How often a found incident is placed in the right country.
+
+    Each gold incident is paired with the first unpaired predicted incident of its report with the
+    same type and a weapon group in common; a pair counts as a true positive when both name the same
+    location country (no country on both sides counts too), a false positive otherwise. Gold incidents
+    left unpaired are not counted: finding incidents is scored by the event facts; this scores
+    placing them."""
+    result = Score()
+    for report_id, g in gold.items():
+        free = list(pred.get(report_id, {"incidents": []})["incidents"])
+        for incident in g["incidents"]:
+            groups = _groups(incident)
+            match = next(
+                (p for p in free if p["type"] == incident["type"] and groups & _groups(p)), None
+            )
+            if match is None:
+                continue
+            free.remove(match)
+            if match.get("location") == incident.get("location"):
+                result.tp += 1
+            else:
+                result.fp += 1
+    return result
+
+
+def _groups(incident: dict) -> set[str]:
+    weapons = incident.get("weapons") or [{"category": "unspecified"}]
+    return {category_group(w["category"]) for w in weapons}
