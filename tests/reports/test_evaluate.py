@@ -13,7 +13,7 @@ def test_place_countries_pairs_incidents_by_type_and_weapon_group() -> None:
         "r2": {"incidents": [_incident("looting", "LY")]},
     }
     pred = {
-        # right country; wrong country; a looting nobody wrote is not counted
+        # right country; wrong country; a looting found as a seizure is not paired
         "r1": {"incidents": [_incident("seizure", "DZ", "pistol"), _incident("use", "NE", "mortar")]},
         "r2": {"incidents": [_incident("seizure", "LY")]},
     }

@@ -377,3 +377,8 @@ def test_a_seizure_at_sea_has_a_place_but_no_country_and_50_calibre_guns_are_hea
     )
     assert (incident.location, incident.place) == (None, "Arabian Sea")
     assert ("heavy_machine_gun", 21) in [(w.category, w.quantity) for w in incident.weapons]
+
+
+def test_a_stockpile_is_held_where_its_holder_is_not_where_its_observer_speaks() -> None:
+    incident = _one("The Israeli army believes Hezbollah holds some 130,000 rockets.")
+    assert (incident.type, incident.location) == ("stockpile", "LB")

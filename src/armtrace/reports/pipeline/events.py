@@ -17,6 +17,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from armtrace.reference.places import load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis
 from armtrace.reports.pipeline.assemble import Assembler
 from armtrace.reports.pipeline.cues import load_cues
@@ -220,11 +221,12 @@ class EventBuilder:
             if role in roles:
                 draft.roles.setdefault(role, []).append(place)
         if draft.type == "stockpile" and draft.triggers:
-            # "officials estimate that Libya had built up…": the holder stands before the verb
+            # "officials estimate that Libya had built up…", "Israeli officials believe Hezbollah
+            # has…": the holder is the country or armed group nearest before the verb
             verb = draft.triggers[0][0]
-            holders = [p for p in places if p.start < verb and p.place.kind == "country"]
-            if holders:
-                draft.roles.setdefault("location", []).insert(0, holders[-1])
+            holder = _holder(found, places, s, verb)
+            if holder is not None:
+                draft.roles.setdefault("location", []).insert(0, holder)
         if draft.type == "transfer":
             first_trigger = min((t[0] for t in draft.triggers), default=e)
             # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
@@ -304,3 +306,30 @@ def _drop_participles(cues: dict, weapon_ends: set[int]) -> None:
             cues[label] = kept
         else:
             del cues[label]
+
+
+def _holder(found: Analysis, places: list[PlaceMention], s: int, verb: int) -> PlaceMention | None:
+    """The country, or the armed group or force (by its country), nearest before a stockpile verb.
+    'Israeli' in 'the Israeli army believes' names who speaks, not who holds."""
+    speakers = {a.start for a in found.actors}
+    named = [
+        p
+        for p in places
+        if p.start < verb and p.place.kind == "country" and not (p.demonym and p.start in speakers)
+    ]
+    actors = [a for a in found.actors if s <= a.start < verb and a.country]
+    last_place = named[-1] if named else None
+    last_actor = actors[-1] if actors else None
+    if last_actor is None or (last_place is not None and last_place.start > last_actor.start):
+        return last_place
+    if last_actor.kind != "armed_group" or last_actor.country is None:
+        return last_place  # a state's own forces hold in the country named for them
+    country = load_gazetteer().country(last_actor.country)
+    return PlaceMention(
+        last_actor.start,
+        last_actor.end,
+        last_actor.start_char,
+        last_actor.end_char,
+        last_actor.name,
+        [country],
+    )
