@@ -382,3 +382,8 @@ def test_a_seizure_at_sea_has_a_place_but_no_country_and_50_calibre_guns_are_hea
 def test_a_stockpile_is_held_where_its_holder_is_not_where_its_observer_speaks() -> None:
     incident = _one("The Israeli army believes Hezbollah holds some 130,000 rockets.")
     assert (incident.type, incident.location) == ("stockpile", "LB")
+
+
+def test_a_transfer_is_where_the_weapons_arrive_not_at_the_supplier() -> None:
+    incident = _one("Ankara sent 40 Kirpi armoured vehicles to Libya's government in June.")
+    assert (incident.type, incident.origin, incident.location) == ("transfer", "TR", "LY")

@@ -186,6 +186,17 @@ class Assembler:
             if dest is not None:
                 rule = "place country: where the weapons went"
                 claims.append(Claim("precision", rule, dest.start_char, dest.end_char))
+        if (
+            incident.type == "transfer"
+            and incident.destination
+            and incident.location in (None, incident.origin)
+        ):
+            # "Ankara sent…": a transfer happens where the weapons arrive, not at its supplier
+            incident.location, incident.geo_precision = incident.destination, "country"
+            incident.place = incident.lat = incident.lon = None
+            if dest is not None:
+                rule = "place country: where the weapons went, not their supplier"
+                claims.append(Claim("precision", rule, dest.start_char, dest.end_char))
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
         if (

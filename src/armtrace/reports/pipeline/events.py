@@ -230,7 +230,7 @@ class EventBuilder:
         if draft.type == "transfer":
             first_trigger = min((t[0] for t in draft.triggers), default=e)
             # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
-            before = [p for p in places if p.start < first_trigger and p.place.kind == "country"]
+            before = [p for p in places if p.start < first_trigger and _speaks_for_state(p)]
             draft.suppliers = [
                 p
                 for p in before
@@ -332,4 +332,18 @@ def _holder(found: Analysis, places: list[PlaceMention], s: int, verb: int) -> P
         last_actor.end_char,
         last_actor.name,
         [country],
+    )
+
+
+def _speaks_for_state(place: PlaceMention) -> bool:
+    """A country, or its capital standing for its government ("Ankara sent…", "Moscow supplied…"):
+    the gazetteer places a country at its capital, so a town on that very point is the capital."""
+    if place.place.kind == "country":
+        return True
+    if place.place.kind != "town" or place.place.country is None:
+        return False
+    country = load_gazetteer().country(place.place.country)
+    return country is not None and (round(country.lat, 2), round(country.lon, 2)) == (
+        round(place.place.lat, 2),
+        round(place.place.lon, 2),
     )
