@@ -387,3 +387,8 @@ def test_a_stockpile_is_held_where_its_holder_is_not_where_its_observer_speaks()
 def test_a_transfer_is_where_the_weapons_arrive_not_at_the_supplier() -> None:
     incident = _one("Ankara sent 40 Kirpi armoured vehicles to Libya's government in June.")
     assert (incident.type, incident.origin, incident.location) == ("transfer", "TR", "LY")
+
+
+def test_armour_arriving_with_nothing_illicit_said_is_a_transfer() -> None:
+    incident = _one("Emirati armoured vehicles were unloaded at the port of Aden, Yemen, on Sunday.")
+    assert (incident.type, incident.location) == ("transfer", "YE")

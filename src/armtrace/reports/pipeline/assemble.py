@@ -17,6 +17,7 @@ from armtrace.reports.extraction import (
 from armtrace.reports.pipeline.drafts import Draft
 from armtrace.reports.pipeline.mentions import ActorMention, Analysis, PlaceMention, WeaponMention
 from armtrace.reports.pipeline.roles import first_list
+from armtrace.vocabulary import category_group
 
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
@@ -65,8 +66,12 @@ class Assembler:
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []
-        if draft.type == "trafficking" and not draft.illicit and _for_state_forces(found, draft):
-            draft.type = "transfer"  # weapons moved for an army, nothing illicit said: a supply
+        if draft.type == "trafficking" and not draft.illicit and (
+            _for_state_forces(found, draft) or _all_heavy(weapons)
+        ):
+            # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
+            # a supply between states
+            draft.type = "transfer"
         if draft.type == "seizure" and _taken_by_armed_group(found, draft):
             draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
         incident = ExtractedIncident(type=draft.type, modality=draft.modality)
@@ -512,3 +517,7 @@ def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Cla
                 rule = "place country: the receiving state's forces"
                 claims.append(Claim("precision", rule, actor.start_char, actor.end_char))
             return
+
+
+def _all_heavy(weapons: list[tuple[WeaponMention, ExtractedWeapon]]) -> bool:
+    return bool(weapons) and all(category_group(w.category) == "heavy_weapons" for _, w in weapons)
