@@ -392,3 +392,10 @@ def test_a_transfer_is_where_the_weapons_arrive_not_at_the_supplier() -> None:
 def test_armour_arriving_with_nothing_illicit_said_is_a_transfer() -> None:
     incident = _one("Emirati armoured vehicles were unloaded at the port of Aden, Yemen, on Sunday.")
     assert (incident.type, incident.location) == ("transfer", "YE")
+
+
+def test_footage_that_could_not_be_verified_is_alleged() -> None:
+    incident = _one(
+        "Footage posted on Sunday appears to show fighters near Jinderes firing a Kornet missile."
+    )
+    assert incident.grade == "alleged"
