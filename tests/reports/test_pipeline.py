@@ -399,3 +399,17 @@ def test_footage_that_could_not_be_verified_is_alleged() -> None:
         "Footage posted on Sunday appears to show fighters near Jinderes firing a Kornet missile."
     )
     assert incident.grade == "alleged"
+
+
+def test_weapons_captured_by_rebels_who_killed_soldiers_are_looted() -> None:
+    text = "Rebel fighters killed dozens of soldiers and captured the garrison's mortars in Kordofan."
+    assert _one(text).type == "looting"
+
+
+def test_a_counted_bare_weapons_destruction_is_kept_with_its_count() -> None:
+    text = (
+        "KINSHASA, July 12 - Congolese authorities burned about 1,200 weapons in Kalemie on "
+        "Tuesday. The weapons, mostly rifles, had been seized by the army in Tanganyika."
+    )
+    [burned] = [i for i in _incidents(text) if i.type == "destruction"]
+    assert ("unspecified", 1200) in [(w.category, w.quantity) for w in burned.weapons]

@@ -360,8 +360,8 @@ def _weapons(mentions: list[WeaponMention]) -> list[tuple[WeaponMention, Extract
         if key[1] is None and key[0] in modelled and key[2] is None:
             del merged[key]
     if len({k[:2] for k in merged}) > 1:
-        for key in [k for k in merged if k[0] == "unspecified"]:
-            del merged[key]
+        for key in [k for k in merged if k[0] == "unspecified" and k[2] is None]:
+            del merged[key]  # "1,200 weapons, mostly rifles": the count stays
     return list(merged.values())
 
 
@@ -432,15 +432,23 @@ def _fill_locations(
 
 def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
     """Weapons 'seized' or 'captured' by an armed group, with no state force in the story: not
-    named ("the Nigerian army") and not unnamed before the verb ("Troops seized…")."""
+    named ("the Nigerian army"), not the subject ("Troops seized…") and not the agent ("stocks
+    seized by the army"); a force that is killed or captured ("dozens of soldiers") is no subject."""
     # the verb that typed the incident ("Troops seized…" after "a handful captured")
     first = draft.triggers[0][0] if draft.triggers else None
     if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
         return False
-    sentence = next((s for s, e in draft.sentences if s <= first < e), first)
-    forces = [c for label, cs in found.cues.items() if label.startswith("force:") for c in cs]
-    if any(sentence <= c[0] < first for c in forces):
-        return False
+    start, end = next(((s, e) for s, e in draft.sentences if s <= first < e), (first, first + 1))
+    lower = found.lower
+    for label, cues in found.cues.items():
+        if not label.startswith("force:"):
+            continue
+        for c in cues:
+            before = lower[c[0] - 1] if c[0] else ""
+            if start <= c[0] < first and before != "of" and not before.isdigit():
+                return False
+            if first < c[0] < end and "by" in lower[max(c[0] - 2, 0) : c[0]]:
+                return False  # "by the army", "by troops"
     return any(a.kind == "armed_group" and a.start < first for a, _ in draft.actors)
 
 
@@ -498,7 +506,9 @@ def _for_state_forces(found: Analysis, draft: Draft) -> bool:
 def _specific(incident: ExtractedIncident) -> bool:
     """Weapons named beyond a bare "weapons" or "arms", or an event told of stores as a whole
     ("the rebels emptied the barracks of weapons")."""
-    return incident.type in _WHOLESALE or any(w.category != "unspecified" for w in incident.weapons)
+    return incident.type in _WHOLESALE or any(
+        w.category != "unspecified" or w.quantity is not None for w in incident.weapons
+    )  # "burned about 1,200 weapons" is counted, so no commentary
 
 
 def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
