@@ -413,3 +413,13 @@ def test_a_counted_bare_weapons_destruction_is_kept_with_its_count() -> None:
     )
     [burned] = [i for i in _incidents(text) if i.type == "destruction"]
     assert ("unspecified", 1200) in [(w.category, w.quantity) for w in burned.weapons]
+
+
+def test_an_agency_dateline_with_its_date_still_places_the_story() -> None:
+    text = (
+        "TRIPOLI, Libya, 12 March - Fighting went on. Officials met. "
+        "Gunmen looted forty rifles from a police station last week."
+    )
+    assert _one(text).location == "LY"
+    text = "KHARTOUM, April 9 - Fighting went on. Gunmen looted forty rifles from a station."
+    assert _one(text).location == "SD"

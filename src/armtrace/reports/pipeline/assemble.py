@@ -26,7 +26,11 @@ _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
 _WHOLESALE = {"looting", "collection"}
 _MOVED = {"seizure", "trafficking", "sighting", "use"}
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
-_DATELINE = re.compile(r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?\s+[-—–]+\s")
+_DATELINE = re.compile(
+    r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?"
+    r"(?:,?\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?"  # "KHARTOUM, April 9 -"
+    r"\s+[-—–]+\s"
+)
 
 
 class Assembler:
