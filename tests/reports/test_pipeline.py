@@ -423,3 +423,11 @@ def test_an_agency_dateline_with_its_date_still_places_the_story() -> None:
     assert _one(text).location == "LY"
     text = "KHARTOUM, April 9 - Fighting went on. Gunmen looted forty rifles from a station."
     assert _one(text).location == "SD"
+
+
+def test_setting_buildings_on_fire_is_no_use_of_weapons() -> None:
+    text = (
+        "The militants carried off armoured vehicles and weapons from the base's stores in Baga "
+        "before setting buildings on fire."
+    )
+    assert _one(text).type == "looting"
