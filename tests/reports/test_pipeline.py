@@ -431,3 +431,18 @@ def test_setting_buildings_on_fire_is_no_use_of_weapons() -> None:
         "before setting buildings on fire."
     )
     assert _one(text).type == "looting"
+
+
+def test_a_sentence_dated_another_day_is_another_incident() -> None:
+    text = (
+        "On Saturday 1 October 2011, border guards at Sallum found 240 automatic rifles in a lorry. "
+        "On Tuesday 27 September 2011, police found eight surface-to-air missiles in a car."
+    )
+    assert len(_incidents(text)) == 2
+
+
+def test_driving_off_with_a_camps_armour_is_looting_and_lacking_artillery_is_nothing() -> None:
+    assert _one("The attackers drove off with the camp's two armoured vehicles in Aguelhok.").type == (
+        "looting"
+    )
+    assert _incidents("Opposition fighters, who lacked artillery of their own, waited.") == []

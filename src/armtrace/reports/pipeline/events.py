@@ -141,7 +141,8 @@ class EventBuilder:
             (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
         }
         weak = bool(spans) and spans <= weak_spans
-        fresh = "new_event" in cues  # "In a separate case, …" opens a new incident
+        # "In a separate case, …", or a sentence dated another day, opens a new incident
+        fresh = "new_event" in cues or (previous is not None and _another_day(previous, dates))
         if event_type is None or (near and not fresh and (event_type in WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and (weapons or event_type):
@@ -347,3 +348,10 @@ def _speaks_for_state(place: PlaceMention) -> bool:
         round(place.place.lat, 2),
         round(place.place.lon, 2),
     )
+
+
+def _another_day(previous: Draft, dates: list[DateMention]) -> bool:
+    """'on Saturday 1 October … on Tuesday 27 September': two days named to the day are two events."""
+    days = {d.value for d in dates if d.precision == "day"}
+    before = {d.value for d in previous.dates if d.precision == "day"}
+    return bool(days and before and not days & before)
