@@ -446,3 +446,8 @@ def test_driving_off_with_a_camps_armour_is_looting_and_lacking_artillery_is_not
         "looting"
     )
     assert _incidents("Opposition fighters, who lacked artillery of their own, waited.") == []
+
+
+def test_fighters_finding_a_cache_is_a_seizure_not_looting() -> None:
+    text = "Fighters clearing a district of Sirte found a school basement packed with 40 Grad rockets."
+    assert _one(text).type == "seizure"

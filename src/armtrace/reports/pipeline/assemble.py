@@ -434,6 +434,9 @@ def _fill_locations(
             incident.destination = fallback
 
 
+_CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
+
+
 def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
     """Weapons 'seized' or 'captured' by an armed group, with no state force in the story: not
     named ("the Nigerian army"), not the subject ("Troops seized…") and not the agent ("stocks
@@ -442,6 +445,8 @@ def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
     first = draft.triggers[0][0] if draft.triggers else None
     if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
         return False
+    if found.lower[first] not in _CAPTURE:
+        return False  # "fighters clearing the district found a cache": found, not taken
     start, end = next(((s, e) for s, e in draft.sentences if s <= first < e), (first, first + 1))
     lower = found.lower
     for label, cues in found.cues.items():
