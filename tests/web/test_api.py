@@ -153,3 +153,13 @@ def test_a_full_connection_pool_is_503_busy_not_500(world: World) -> None:
     app.add_api_route("/busy-for-test", busy)
     r = world.client.get("/busy-for-test")
     assert r.status_code == 503 and r.headers["retry-after"] == "5"
+
+
+def test_flows_without_ids_keep_the_figures(world: World) -> None:
+    h = world.as_("analyst")
+    full = world.client.get("/api/flows", headers=h).json()["items"]
+    lean = world.client.get("/api/flows", params={"ids": "false"}, headers=h).json()["items"]
+    assert full and "incident_ids" in full[0] and "incident_ids" not in lean[0]
+    for f in full:
+        del f["incident_ids"], f["source_ids"]
+    assert lean == full

@@ -4,16 +4,18 @@ every list is paginated with limit/offset and says its total."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from armtrace.analysis.flows import actor_flows, country_flows, transit_routes
+from armtrace.analysis.flows import Aggregate, actor_flows, country_flows, transit_routes
 from armtrace.store.models import Incident, IncidentActor, Source, Statement
 from armtrace.store.queries import incident_record
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
+from armtrace.web.cache import cached_json
 from armtrace.web.deps import DB, CurrentUser
 from armtrace.web.models import Restriction, User
 from armtrace.web.review import review_status
@@ -153,8 +155,9 @@ def incident_json(incident: Incident) -> dict:
     return {**incident_record(incident), "review": review_status(incident)}
 
 
-@router.get("/incidents")
+@router.get("/incidents", response_model=None)
 def list_incidents(
+    request: Request,
     session: DB,
     user: CurrentUser,
     type: TypeQ = None,
@@ -167,11 +170,15 @@ def list_incidents(
     review: ReviewQ = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict:
+) -> Response:
     """Incidents with their statements (field, value, source, span, grade, author)."""
     flt = incident_filter(user, type, country, category, grade, since, until, include_unasserted)
-    total, rows = paginate(session, incident_query(flt, review), limit, offset)
-    return page(total, limit, offset, [incident_json(i) for i in rows])
+
+    def compute() -> dict:
+        total, rows = paginate(session, incident_query(flt, review), limit, offset)
+        return page(total, limit, offset, [incident_json(i) for i in rows])
+
+    return cached_json(request, session, user, compute)
 
 
 def visible_incident(session: Session, user: User, incident_id: str) -> Incident:
@@ -212,8 +219,9 @@ def get_incident(incident_id: str, session: DB, user: CurrentUser) -> dict:
 FLOW_KINDS = {"countries": country_flows, "routes": transit_routes, "actors": actor_flows}
 
 
-@router.get("/flows")
+@router.get("/flows", response_model=None)
 def flows(
+    request: Request,
     session: DB,
     user: CurrentUser,
     kind: Literal["countries", "routes", "actors"] = "countries",
@@ -224,10 +232,12 @@ def flows(
     country: Country = None,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     type: Annotated[list[Literal[INCIDENT_TYPES]] | None, Query()] = None,  # type: ignore[valid-type]
+    ids: Annotated[bool, Query(description="with the incident and source ids behind each")] = True,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict:
-    """Country flows, transit routes or actor chains (asserted incidents only), as analysis/flows."""
+) -> Response:
+    """Country flows, transit routes or actor chains (asserted incidents only), as analysis/flows.
+    `ids=false` leaves out the ids behind each figure: at a million incidents they are megabytes."""
     flt = VisibleFlowFilter(
         since=since,
         until=until,
@@ -238,8 +248,22 @@ def flows(
         types=tuple(type or ()),
         hide_restricted=not sees_restricted(user),
     )
-    rows = FLOW_KINDS[kind](session, flt)
-    return page(len(rows), limit, offset, [a.as_dict() for a in rows[offset : offset + limit]])
+
+    def compute() -> dict:
+        rows = FLOW_KINDS[kind](session, flt)
+        shown = rows[offset : offset + limit]
+        return page(len(rows), limit, offset, [_flow_json(a, ids) for a in shown])
+
+    return cached_json(request, session, user, compute)
+
+
+def _flow_json(aggregate: Aggregate, ids: bool) -> dict:
+    if ids:
+        return aggregate.as_dict()
+    # without its id loader the aggregate never runs the query that reads them
+    figures = replace(aggregate, ids=None).as_dict()
+    del figures["incident_ids"], figures["source_ids"]
+    return figures
 
 
 def _visible_ids(user: User) -> Select:

@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from armtrace import __version__
-from armtrace.store import Store
+from armtrace.store import Store, open_store
 from armtrace.web import actions, api, api_records, mapview, pages
+from armtrace.web.cache import ResultCache
 
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -36,12 +37,19 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
         description="Arms-trafficking incidents with provenance: read, review, audit.",
     )
     app.state.store = store
+    app.state.cache = ResultCache()
     app.middleware("http")(_reject_nul)
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     for router in (api.router, api_records.router, actions.router, pages.router, mapview.router):
         app.include_router(router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app over ARMTRACE_DATABASE_URL, for `armtrace serve --workers N`: each uvicorn worker
+    process imports and builds its own (its own pool and cache); `serve` has migrated already."""
+    return create_app(open_store(migrate=False), migrate=False)
 
 
 def _health(request: Request) -> JSONResponse:

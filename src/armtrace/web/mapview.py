@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
 
 from armtrace.analysis.build_basemap import project
 from armtrace.analysis.flows import country_flows
@@ -20,8 +22,10 @@ from armtrace.analysis.render import country_point
 from armtrace.analysis.report import _view, flow_map
 from armtrace.store.models import Incident, IncidentVia
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
+from armtrace.web.cache import data_version, result_cache
 from armtrace.web.deps import DB
-from armtrace.web.pages import _login_of, render
+from armtrace.web.models import User
+from armtrace.web.pages import _env, _login_of, render
 from armtrace.web.visibility import VisibleFlowFilter, sees_restricted
 
 router = APIRouter(include_in_schema=False)
@@ -94,6 +98,14 @@ def map_page(request: Request, session: DB) -> Response:
         return RedirectResponse("/login", status_code=303)
     user, row = found
     filters = map_filters(dict(request.query_params))
+    # keyed on the valid filters only: a dropped bad value shares the entry of the map without it
+    key = ("/map", data_version(session), sees_restricted(user), tuple(sorted(filters.items())))
+    body = result_cache(request).get(key, lambda: map_body(session, user, filters))
+    return render("map.html", user=user, csrf=row.csrf, body=body)
+
+
+def map_body(session: Session, user: User, filters: dict[str, str | None]) -> Markup:
+    """The page's content under the navigation: the same for every user of one visibility."""
     flt = MapFilter(
         since=filters["since"],
         until=filters["until"],
@@ -108,6 +120,28 @@ def map_page(request: Request, session: DB) -> Response:
     drawn = flow_map(flows[:MAX_ARCS], {})
     query = flt.apply(select(Incident)).order_by(Incident.date.desc(), Incident.id)
     incidents = list(session.scalars(query.limit(MAX_DOTS)))
+    dots = _dots(incidents)
+    if dots and not drawn["arcs"]:  # no flows drawn: frame the incidents instead of the world
+        drawn["view"] = _view([(d["x"], d["y"]) for d in dots])
+    html = _env.get_template("map_body.html").render(
+        filters=filters,
+        types=INCIDENT_TYPES,
+        categories=WEAPON_CATEGORIES,
+        grades=GRADES,
+        map=drawn,
+        flows=[
+            {"path": " → ".join(f.path), "incidents": f.incident_count, "items": f.items}
+            for f in flows[:MAX_ARCS]
+        ],
+        dots=dots,
+        incidents=incidents,
+        shown=len(incidents),
+        capped=len(incidents) == MAX_DOTS,
+    )
+    return Markup(html)  # rendered with autoescape: safe to insert as it is
+
+
+def _dots(incidents: list[Incident]) -> list[dict]:
     dots = []
     for incident in incidents:
         xy = _dot(incident)
@@ -120,23 +154,4 @@ def map_page(request: Request, session: DB) -> Response:
                     "label": f"{incident.date or '?'} {incident.type} {incident.place or ''}",
                 }
             )
-    if dots and not drawn["arcs"]:  # no flows drawn: frame the incidents instead of the world
-        drawn["view"] = _view([(d["x"], d["y"]) for d in dots])
-    return render(
-        "map.html",
-        user=user,
-        csrf=row.csrf,
-        filters=filters,
-        types=INCIDENT_TYPES,
-        categories=WEAPON_CATEGORIES,
-        grades=GRADES,
-        map=drawn,
-        flows=[
-            {"path": " → ".join(f.path), "incidents": len(f.incidents), "items": f.items}
-            for f in flows[:MAX_ARCS]
-        ],
-        dots=dots,
-        incidents=incidents,
-        shown=len(incidents),
-        capped=len(incidents) == MAX_DOTS,
-    )
+    return dots
