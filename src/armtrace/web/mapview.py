@@ -26,6 +26,7 @@ from armtrace.web.cache import data_version, result_cache
 from armtrace.web.deps import DB
 from armtrace.web.models import User
 from armtrace.web.pages import _env, _login_of, render
+from armtrace.web.period import Bounds, period_view, slider_year, year_bounds
 from armtrace.web.visibility import VisibleFlowFilter, sees_restricted
 
 router = APIRouter(include_in_schema=False)
@@ -66,13 +67,15 @@ def _match(value: str | None, pattern: re.Pattern[str]) -> str | None:
     return value if value and pattern.match(value) else None
 
 
-def map_filters(q: dict[str, str]) -> dict[str, str | None]:
-    """The form's values, each kept only when valid (a bad value is dropped, never an error)."""
+def map_filters(q: dict[str, str], bounds: Bounds = None) -> dict[str, str | None]:
+    """The form's values, each kept only when valid (a bad value is dropped, never an error).
+    `since`/`until` (a link's exact dates) win over the period slider's years (`from`/`to`)."""
     actor = (q.get("actor") or "").strip()[:255] or None
     country = _match(q.get("country"), COUNTRY)
+    low, high = bounds or (0, 0)
     return {
-        "since": _match(q.get("since"), DATE),
-        "until": _match(q.get("until"), DATE),
+        "since": _match(q.get("since"), DATE) or slider_year(q.get("from"), bounds, low),
+        "until": _match(q.get("until"), DATE) or slider_year(q.get("to"), bounds, high),
         "type": _pick(q.get("type"), INCIDENT_TYPES),
         "category": _pick(q.get("category"), WEAPON_CATEGORIES),
         "grade": _pick(q.get("grade"), GRADES),
@@ -97,14 +100,19 @@ def map_page(request: Request, session: DB) -> Response:
     if found is None:
         return RedirectResponse("/login", status_code=303)
     user, row = found
-    filters = map_filters(dict(request.query_params))
+    cache, version, visible = result_cache(request), data_version(session), sees_restricted(user)
+    everything = MapFilter(hide_restricted=not visible)
+    bounds = cache.get(("/map:years", version, visible), lambda: year_bounds(session, everything))
+    filters = map_filters(dict(request.query_params), bounds)
     # keyed on the valid filters only: a dropped bad value shares the entry of the map without it
-    key = ("/map", data_version(session), sees_restricted(user), tuple(sorted(filters.items())))
-    body = result_cache(request).get(key, lambda: map_body(session, user, filters))
+    key = ("/map", version, visible, tuple(sorted(filters.items())))
+    body = cache.get(key, lambda: map_body(session, user, filters, bounds))
     return render("map.html", user=user, csrf=row.csrf, body=body)
 
 
-def map_body(session: Session, user: User, filters: dict[str, str | None]) -> Markup:
+def map_body(
+    session: Session, user: User, filters: dict[str, str | None], bounds: Bounds
+) -> Markup:
     """The page's content under the navigation: the same for every user of one visibility."""
     flt = MapFilter(
         since=filters["since"],
@@ -125,6 +133,7 @@ def map_body(session: Session, user: User, filters: dict[str, str | None]) -> Ma
         drawn["view"] = _view([(d["x"], d["y"]) for d in dots])
     html = _env.get_template("map_body.html").render(
         filters=filters,
+        period=period_view(session, flt, filters, bounds),
         types=INCIDENT_TYPES,
         categories=WEAPON_CATEGORIES,
         grades=GRADES,
