@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 from armtrace.web.cache import ResultCache
 from tests.web.conftest import World, _incident, login
@@ -109,3 +110,60 @@ def test_a_failed_computation_is_not_cached() -> None:
         except RuntimeError:
             pass
     assert cache.get("k", lambda: "ok") == "ok" and cache.misses == 1
+
+
+def test_a_hit_is_answered_before_routing(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    h = world.as_("analyst")
+    first = world.client.get("/api/incidents?limit=3", headers=h)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the endpoint ran for a cached read")
+
+    monkeypatch.setattr("armtrace.web.api.incident_filter", unreachable)
+    again = world.client.get("/api/incidents?limit=3", headers=h)
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["content-type"] == "application/json"
+
+
+def _edit(world: World, model: type, **values: object) -> None:
+    from sqlalchemy import update
+
+    with world.store.transaction() as s:
+        s.execute(update(model).values(**values))
+
+
+def test_a_cached_read_still_checks_the_caller(world: World) -> None:
+    from armtrace.web.models import ApiToken, User, WebSession
+
+    h = world.as_("viewer")
+    assert world.client.get("/api/flows", headers=h).status_code == 200
+    _edit(world, ApiToken, revoked=True)
+    assert world.client.get("/api/flows", headers=h).status_code == 401
+    assert world.client.get("/api/flows", headers={"Authorization": "Bearer x"}).status_code == 401
+    login(world.client, "analyst")
+    assert world.client.get("/api/flows").status_code == 200  # by cookie now
+    _edit(world, WebSession, expires_at=datetime(2000, 1, 1))
+    assert world.client.get("/api/flows").status_code == 401
+    login(world.client, "analyst")
+    assert world.client.get("/api/flows").status_code == 200
+    _edit(world, User, active=False)
+    assert world.client.get("/api/flows").status_code == 401
+
+
+def test_a_cached_map_is_served_in_the_callers_own_page(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    analyst_csrf = login(world.client, "analyst")
+    first = world.client.get("/map?country=LY").text
+    assert "inc-sec" in first and analyst_csrf in first
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the map page ran for a cached map")
+
+    monkeypatch.setattr("armtrace.web.mapview.data_version", unreachable)
+    again = world.client.get("/map?country=LY")
+    assert again.status_code == 200 and again.text == first
+    assert "default-src 'none'" in again.headers["content-security-policy"]
+    monkeypatch.undo()
+    viewer_csrf = login(world.client, "viewer")
+    page = world.client.get("/map?country=LY").text
+    assert "inc-sec" not in page and viewer_csrf in page and analyst_csrf not in page
+    assert "viewer (viewer)" in page

@@ -14,6 +14,7 @@ from armtrace import __version__
 from armtrace.store import Store, open_store
 from armtrace.web import actions, api, api_records, mapview, pages
 from armtrace.web.cache import ResultCache
+from armtrace.web.fastpath import CachedReads
 
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -43,6 +44,8 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     for router in (api.router, api_records.router, actions.router, pages.router, mapview.router):
         app.include_router(router)
+    # outermost: a cached read is answered before any other middleware or routing runs
+    app.add_middleware(CachedReads, store=store, cache=app.state.cache)
     return app
 
 

@@ -24,23 +24,27 @@ from cachetools import LRUCache
 from fastapi import Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from armtrace.store.models import Statement
 from armtrace.web.models import AuditEntry, Restriction, User
-from armtrace.web.visibility import sees_restricted
+from armtrace.web.visibility import role_sees_restricted
 
 MAX_ENTRIES = 512  # a list page is ~100 KB of JSON at most: tens of MB per process at worst
 
 
+def version_columns() -> tuple:
+    """The three look-ups as scalar subqueries, to select alone or beside other columns."""
+    return (
+        select(func.max(Statement.id)).scalar_subquery(),
+        select(func.max(AuditEntry.seq)).scalar_subquery(),
+        select(func.count()).select_from(Restriction).scalar_subquery(),
+    )
+
+
 def data_version(session: Session) -> tuple[int, int, int]:
     """A value that changes whenever an incident, a decision or a restriction does."""
-    row = session.execute(
-        select(
-            select(func.max(Statement.id)).scalar_subquery(),
-            select(func.max(AuditEntry.seq)).scalar_subquery(),
-            select(func.count()).select_from(Restriction).scalar_subquery(),
-        )
-    ).one()
+    row = session.connection().execute(select(*version_columns())).one()
     return (row[0] or 0, row[1] or 0, row[2] or 0)
 
 
@@ -75,11 +79,18 @@ class ResultCache:
                     self._flights.pop(key, None)
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """The value stored under `key`, or None; never computes."""
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self.hits += 1
+            return value
 
-def cache_key(request: Request, session: Session, user: User, what: str) -> tuple:
-    """What a cached result depends on: the data, who may see what, the endpoint and its query."""
-    params = tuple(sorted(request.query_params.multi_items()))
-    return (what, data_version(session), sees_restricted(user), params)
+
+def read_key(path: str, version: tuple, role: str, params: QueryParams) -> tuple:
+    """The key of a JSON read: the data, who may see what, the endpoint and its exact query."""
+    return (path, version, role_sees_restricted(role), tuple(sorted(params.multi_items())))
 
 
 def result_cache(request: Request) -> ResultCache:
@@ -90,7 +101,7 @@ def cached_json(
     request: Request, session: Session, user: User, compute: Callable[[], Any]
 ) -> Response:
     """The JSON of `compute()`, serialised once per key: a hit costs the version look-up only."""
-    key = cache_key(request, session, user, request.url.path)
+    key = read_key(request.url.path, data_version(session), user.role, request.query_params)
     body = result_cache(request).get(key, lambda: _dumps(compute()))
     return Response(body, media_type="application/json")
 

@@ -102,12 +102,20 @@ def map_page(request: Request, session: DB) -> Response:
     user, row = found
     cache, version, visible = result_cache(request), data_version(session), sees_restricted(user)
     everything = MapFilter(hide_restricted=not visible)
-    bounds = cache.get(("/map:years", version, visible), lambda: year_bounds(session, everything))
+    bounds = cache.get(years_key(version, visible), lambda: year_bounds(session, everything))
     filters = map_filters(dict(request.query_params), bounds)
-    # keyed on the valid filters only: a dropped bad value shares the entry of the map without it
-    key = ("/map", version, visible, tuple(sorted(filters.items())))
+    key = map_key(version, visible, filters)
     body = cache.get(key, lambda: map_body(session, user, filters, bounds))
     return render("map.html", user=user, csrf=row.csrf, body=body)
+
+
+def years_key(version: tuple, visible: bool) -> tuple:
+    return ("/map:years", version, visible)
+
+
+def map_key(version: tuple, visible: bool, filters: dict[str, str | None]) -> tuple:
+    # keyed on the valid filters only: a dropped bad value shares the entry of the map without it
+    return ("/map", version, visible, tuple(sorted(filters.items())))
 
 
 def map_body(
