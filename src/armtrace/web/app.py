@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from armtrace import __version__
 from armtrace.store import Store, open_store
-from armtrace.web import actions, api, api_records, mapview, pages
+from armtrace.web import actions, api, api_records, mapview, pages, trace_actions
 from armtrace.web.cache import ResultCache
 from armtrace.web.fastpath import CachedReads
 
@@ -42,8 +42,9 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     app.middleware("http")(_reject_nul)
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
-    for router in (api.router, api_records.router, actions.router, pages.router, mapview.router):
-        app.include_router(router)
+    routers = (api, api_records, actions, trace_actions, pages, mapview)
+    for module in routers:
+        app.include_router(module.router)
     # outermost: a cached read is answered before any other middleware or routing runs
     app.add_middleware(CachedReads, store=store, cache=app.state.cache)
     return app
