@@ -106,5 +106,16 @@ def cached_json(
     return Response(body, media_type="application/json")
 
 
+PAGING = frozenset({"limit", "offset", "after"})
+
+
+def cached_total(request: Request, session: Session, user: User, count: Callable[[], int]) -> int:
+    """A list's total, shared by all its pages: counting a million rows once per filter, not per
+    page (the pages themselves are index walks)."""
+    params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k not in PAGING])
+    key = read_key(request.url.path + "#total", data_version(session), user.role, params)
+    return result_cache(request).get(key, count)
+
+
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
