@@ -131,3 +131,17 @@ def test_period_slider_and_year_bars(world: World) -> None:
     bars = world.client.get("/map", params={"country": "EG"}).text
     assert 'href="/map?country=EG&amp;since=2016&amp;until=2016"' in bars
     _no_external(bars)
+
+
+def test_basemap_is_one_cached_file_and_pages_carry_only_coloured_countries(world: World) -> None:
+    svg = world.client.get("/map/basemap.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert "max-age" in svg.headers["cache-control"]
+    assert svg.text.count("<path") > 100 and 'data-iso2="FR"' in svg.text
+    _no_external(svg.text)
+    _login(world.client, "analyst")
+    page = world.client.get("/map")
+    assert '<image href="/map/basemap.svg"' in page.text
+    assert "img-src 'self'" in page.headers["content-security-policy"]
+    assert 'data-iso2="LY"' in page.text and 'data-iso2="FR"' not in page.text
+    assert len(page.content) < len(svg.content)

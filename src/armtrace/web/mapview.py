@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from armtrace.analysis.build_basemap import project
 from armtrace.analysis.flows import country_flows
 from armtrace.analysis.render import country_point
-from armtrace.analysis.report import _view, flow_map
+from armtrace.analysis.report import COLOURS, _view, basemap, flow_map
 from armtrace.store.models import Incident, IncidentVia
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
 from armtrace.web.cache import data_version, result_cache
@@ -92,6 +94,33 @@ def _dot(incident: Incident) -> tuple[float, float] | None:
         if point:
             return project(*point)
     return None
+
+
+@lru_cache(maxsize=1)
+def basemap_svg() -> bytes:
+    """Every country outline in land colour: one file the browser fetches once and keeps, so a map
+    page carries only the countries its flows colour (the outlines are ~250 KB of the page)."""
+    world = basemap()
+    paths = "".join(
+        f'<path d="{escape(d)}" data-iso2="{escape(iso2)}"/>'
+        for iso2, d in world["countries"].items()
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {world["width"]} {world["height"]}" '
+        f'width="{world["width"]}" height="{world["height"]}">'
+        f'<g fill="{COLOURS["land"]}" stroke="#fff" stroke-width=".4">{paths}</g></svg>'
+    ).encode()
+
+
+@router.get("/map/basemap.svg")
+def basemap_file() -> Response:
+    """The shipped Natural Earth outlines (public data: no login needed), cached by the browser."""
+    headers = {
+        "Cache-Control": "public, max-age=86400",
+        "Content-Security-Policy": "default-src 'none'",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(basemap_svg(), media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/map")

@@ -40,7 +40,11 @@ _env = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=select_autoescape(default=True),
 )
-CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+# img-src 'self': the map's basemap, an SVG file of this server (never a script: SVG as an image runs none)
+CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 FIELDS = ("date", "place", "location", "origin", "destination", "grade", "modality", "sources")
 PAGE_SIZE = 50
 
