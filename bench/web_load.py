@@ -85,11 +85,26 @@ def serving(url: str, log: Path, workers: int):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"armtrace serve did not start; see {log}")
                 time.sleep(0.2)
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=30)
             _server_errors(log)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live descendants (the uvicorn workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue  # gone, or not Linux: the column then reads 0
+    return total
 
 
 def _server_errors(log: Path) -> None:
@@ -144,7 +159,7 @@ async def hammer(
     }
 
 
-async def load(base: str, args: argparse.Namespace) -> list[tuple[str, str, dict]]:
+async def load(base: str, server: int, args: argparse.Namespace) -> list[tuple[str, str, dict]]:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     timeout = httpx.Timeout(args.timeout)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
@@ -153,13 +168,18 @@ async def load(base: str, args: argparse.Namespace) -> list[tuple[str, str, dict
         rows = []
         for label, path in ENDPOINTS:
             stats = {"first": await warm(client, path.format(page=0), args.clients)}
+            cpu, own = _cpu_seconds(server), time.process_time()
             stats |= await hammer(client, path, args.clients, args.requests, args.seconds)
+            done = max(stats["ok"], 1)
+            stats["server_cpu"] = (_cpu_seconds(server) - cpu) * 1000 / done
+            stats["client_cpu"] = (time.process_time() - own) * 1000 / done
             rows.append((label, path, stats))
             print(
                 f"  {label:<26} first={stats['first']:8.1f} ms  n={stats['ok']:<5} "
                 f"p50={stats['p50']:8.1f} ms  p95={stats['p95']:8.1f} ms  "
                 f"max={stats['max']:8.1f} ms  {stats['rps']:7.1f} req/s  "
-                f"errors={stats['errors'] or 0}",
+                f"errors={stats['errors'] or 0}  cpu/req: server {stats['server_cpu']:.1f} ms, "
+                f"load generator {stats['client_cpu']:.1f} ms",
                 flush=True,
             )
         return rows
@@ -188,7 +208,7 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="per request")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=1, help="armtrace serve --workers")
+    parser.add_argument("--workers", type=int, default=2, help="armtrace serve --workers")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(
@@ -201,13 +221,13 @@ def main() -> None:
         if args.postgres:
             with postgres_server() as url:
                 prepare(url, args.incidents, args.seed)
-                with serving(url, Path(tmp) / "serve.log", args.workers) as base:
-                    asyncio.run(load(base, args))
+                with serving(url, Path(tmp) / "serve.log", args.workers) as (base, pid):
+                    asyncio.run(load(base, pid, args))
         else:
             url = f"sqlite:///{tmp}/web-load.db"
             prepare(url, args.incidents, args.seed)
-            with serving(url, Path(tmp) / "serve.log", args.workers) as base:
-                asyncio.run(load(base, args))
+            with serving(url, Path(tmp) / "serve.log", args.workers) as (base, pid):
+                asyncio.run(load(base, pid, args))
 
 
 if __name__ == "__main__":
