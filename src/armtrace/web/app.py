@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from armtrace import __version__
 from armtrace.store import Store, open_store
-from armtrace.web import actions, api, api_records, mapview, pages, trace_actions
+from armtrace.web import actions, api, api_records, mapview, pages, trace_actions, trace_pages
 from armtrace.web.cache import ResultCache
 from armtrace.web.fastpath import CachedReads
 
@@ -42,7 +42,7 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     app.middleware("http")(_reject_nul)
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
-    routers = (api, api_records, actions, trace_actions, pages, mapview)
+    routers = (api, api_records, actions, trace_actions, pages, mapview, trace_pages)
     for module in routers:
         app.include_router(module.router)
     # outermost: a cached read is answered before any other middleware or routing runs

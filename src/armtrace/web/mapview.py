@@ -13,7 +13,7 @@ from functools import lru_cache
 from html import escape
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
 from armtrace.web.cache import data_version, result_cache
 from armtrace.web.deps import DB
 from armtrace.web.models import User
-from armtrace.web.pages import _env, _login_of, render
+from armtrace.web.pages import _env, render, signed_in
 from armtrace.web.period import Bounds, period_view, slider_year, year_bounds
 from armtrace.web.visibility import VisibleFlowFilter, sees_restricted
 
@@ -125,10 +125,7 @@ def basemap_file() -> Response:
 
 @router.get("/map")
 def map_page(request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     cache, version, visible = result_cache(request), data_version(session), sees_restricted(user)
     everything = MapFilter(hide_restricted=not visible)
     bounds = cache.get(years_key(version, visible), lambda: year_bounds(session, everything))

@@ -61,6 +61,27 @@ def _login_of(request: Request, session: Session) -> tuple[User, WebSession] | N
     return session_user(session, token) if token else None
 
 
+def signed_in(request: Request, session: Session) -> tuple[User, WebSession]:
+    """The page's user and session; a visitor who is not logged in is sent to the login page."""
+    found = _login_of(request, session)
+    if found is None:
+        raise HTTPException(303, "log in first", headers={"Location": "/login"})
+    return found
+
+
+async def form_writer(request: Request, session: Session) -> User:
+    """The user behind a form post: logged in (else 401), CSRF token checked (else 403), and an
+    analyst or admin (else 403)."""
+    found = _login_of(request, session)
+    if found is None:
+        raise HTTPException(401, "not logged in")
+    user, row = found
+    await _form_checked(request, row)
+    if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
+        raise HTTPException(403, "needs the analyst role")
+    return user
+
+
 async def _form_checked(request: Request, row: WebSession) -> None:
     form = await request.form()
     sent = str(form.get("csrf_token") or "")
@@ -131,10 +152,7 @@ def _clean(value: str | None, allowed: tuple[str, ...] | None = None) -> str | N
 
 @router.get("/incidents")
 def incidents_page(request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     q = request.query_params
     filters = {
         "type": _clean(q.get("type"), INCIDENT_TYPES),
@@ -171,10 +189,7 @@ def incidents_page(request: Request, session: DB) -> Response:
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: str, request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     incident = visible_incident(session, user, incident_id)
     record = incident_json(incident)
     ids = sorted({s.source_id for s in incident.statements} | {incident.source_id})
@@ -195,10 +210,7 @@ def incident_page(incident_id: str, request: Request, session: DB) -> Response:
 
 @router.get("/review")
 def review_page(request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
         raise HTTPException(403, "needs the analyst role")
     flt = incident_filter(user)
@@ -210,13 +222,7 @@ def review_page(request: Request, session: DB) -> Response:
 
 @router.post("/incidents/{incident_id}/{decision}")
 async def decide(incident_id: str, decision: str, request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        raise HTTPException(401, "not logged in")
-    user, row = found
-    await _form_checked(request, row)
-    if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
-        raise HTTPException(403, "needs the analyst role")
+    user = await form_writer(request, session)
     if decision not in ("accept", "reject"):
         raise HTTPException(404, "no such action")
     incident = visible_incident(session, user, incident_id)

@@ -54,26 +54,28 @@ def _latest(session: Session, item_id: str, record_id: str) -> dict | None:
     return None if row is None else {"decision": row.decision, "by": row.analyst}
 
 
+def record_decision(
+    session: Session, analyst: str, item_id: str, record_id: str, decision: str, note: str | None
+) -> MatchDecision:
+    """The decision and its audit entry, in `session` (the caller commits); LookupError when the
+    item or record does not exist."""
+    before = _latest(session, item_id, record_id)
+    row = decide(cast(Store, _InRequest(session)), item_id, record_id, decision, analyst, note)
+    after = {"decision": decision, "record": record_id, "note": note}
+    append(session, analyst, f"trace.{decision}", ("item", item_id), before, after)
+    session.flush()
+    return row
+
+
 @router.post("/items/{item_id}/decisions")
 def decide_trace(item_id: str, body: TraceDecision, session: DB, user: Analyst) -> dict:
     """Confirm or reject `record_id` as the record `item_id` came from (analysts and admins)."""
     _visible_item(session, user, item_id)
-    before = _latest(session, item_id, body.record_id)
     try:
-        row = decide(
-            cast(Store, _InRequest(session)),
-            item_id,
-            body.record_id,
-            body.decision,
-            user.name,
-            body.note,
-        )
+        row = record_decision(session, user.name, item_id, body.record_id, body.decision, body.note)
     except LookupError as exc:
         session.rollback()
         raise HTTPException(404, str(exc)) from exc
-    after = {"decision": body.decision, "record": body.record_id, "note": body.note}
-    append(session, user.name, f"trace.{body.decision}", ("item", item_id), before, after)
-    session.flush()
     result = columns(row)
     session.commit()
     return result
