@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -14,7 +15,7 @@ from armtrace import __version__
 from armtrace.store import Store, open_store
 from armtrace.web import actions, api, api_records, mapview, pages, trace_actions, trace_pages
 from armtrace.web.cache import ResultCache
-from armtrace.web.fastpath import CachedReads
+from armtrace.web.fastpath import CachedReads, fastpath_engine
 
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -32,7 +33,15 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     """An app over `store`; its schema is brought up to date first (idempotent)."""
     if migrate:
         store.migrate()
+    fast_engine = fastpath_engine(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        fast_engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="armtrace",
         version=__version__,
         description="Arms-trafficking incidents with provenance: read, review, audit.",
@@ -46,7 +55,7 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     # outermost: a cached read is answered before any other middleware or routing runs
-    app.add_middleware(CachedReads, store=store, cache=app.state.cache)
+    app.add_middleware(CachedReads, engine=fast_engine, cache=app.state.cache)
     return app
 
 
