@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -18,6 +20,7 @@ from armtrace.web.cache import ResultCache
 from armtrace.web.fastpath import CachedReads, fastpath_engine
 
 Next = Callable[[Request], Awaitable[Response]]
+STATIC = Path(__file__).with_name("static")  # the review queue's shortcuts script
 
 
 async def _reject_nul(request: Request, call_next: Next) -> Response:
@@ -51,6 +54,7 @@ def create_app(store: Store, migrate: bool = True) -> FastAPI:
     app.middleware("http")(_reject_nul)
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (api, api_records, actions, trace_actions, pages, mapview, trace_pages)
     for module in routers:
         app.include_router(module.router)
