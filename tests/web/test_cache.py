@@ -123,6 +123,9 @@ def test_a_hit_is_answered_before_routing(world: World, monkeypatch) -> None:  #
     again = world.client.get("/api/incidents?limit=3", headers=h)
     assert again.status_code == 200 and again.content == first.content
     assert again.headers["content-type"] == "application/json"
+    assert again.headers["content-encoding"] == "gzip"  # compressed once, the client decodes it
+    plain = world.client.get("/api/incidents?limit=3", headers={**h, "Accept-Encoding": "identity"})
+    assert plain.content == first.content and "content-encoding" not in plain.headers
 
 
 def _edit(world: World, model: type, **values: object) -> None:
@@ -161,6 +164,7 @@ def test_a_cached_map_is_served_in_the_callers_own_page(world: World, monkeypatc
     monkeypatch.setattr("armtrace.web.mapview.data_version", unreachable)
     again = world.client.get("/map?country=LY")
     assert again.status_code == 200 and again.text == first
+    assert again.headers["content-encoding"] == "gzip"
     assert "default-src 'none'" in again.headers["content-security-policy"]
     monkeypatch.undo()
     viewer_csrf = login(world.client, "viewer")
