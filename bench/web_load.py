@@ -27,7 +27,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import aiohttp
+import psutil
 
 from analysis import populate, postgres_server  # bench/analysis.py: same data, same server
 from armtrace.store import open_store
@@ -39,10 +40,13 @@ ENDPOINTS = [
     ("list, first page", "/api/incidents?limit=50"),
     ("list, LY, page 3", "/api/incidents?country=LY&limit=50&offset=100"),
     ("list, trafficking ≥2012", "/api/incidents?type=trafficking&since=2012&limit=50"),
-    ("flows, countries", "/api/flows?kind=countries&limit=100"),
+    ("flows, countries, no ids", "/api/flows?kind=countries&limit=100&ids=false"),
     ("map, LY manpads ≥2011", "/map?country=LY&category=manpads&since=2011"),
     ("map, all", "/map"),
+    # 100 different pages: each is computed once per worker, so this row shows the uncached list
+    ("list, 100 pages (misses)", "/api/incidents?limit=50&offset={page}"),
 ]
+PAGES = 100
 
 
 def _free_port() -> int:
@@ -62,11 +66,12 @@ def prepare(url: str, incidents: int, seed: int) -> None:
 
 
 @contextmanager
-def serving(url: str, log: Path):
+def serving(url: str, log: Path, workers: int):
     port = _free_port()
     armtrace = Path(sys.executable).parent / "armtrace"
     with log.open("w") as out:
         cmd = [str(armtrace), "serve", "--db", url, "--host", HOST, "--port", str(port)]
+        cmd += ["--workers", str(workers)]
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://{HOST}:{port}"
         try:
@@ -81,11 +86,28 @@ def serving(url: str, log: Path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"armtrace serve did not start; see {log}")
                 time.sleep(0.2)
-            yield base
+            yield base, proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=30)
             _server_errors(log)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its live descendants (the uvicorn workers)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue  # a worker that just exited
+        total += times.user + times.system
+    return total
 
 
 def _server_errors(log: Path) -> None:
@@ -98,8 +120,17 @@ def _server_errors(log: Path) -> None:
         print(f"  server: {n} × {line}", flush=True)
 
 
+async def fetch(client: aiohttp.ClientSession, path: str) -> tuple[str, bytes]:
+    """The status (or the error's name) and the whole body: a request is timed until read."""
+    try:
+        async with client.get(path) as r:
+            return str(r.status), await r.read()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return type(exc).__name__, b""
+
+
 async def hammer(
-    client: httpx.AsyncClient, path: str, clients: int, requests: int, seconds: float
+    client: aiohttp.ClientSession, path: str, clients: int, requests: int, seconds: float
 ) -> dict:
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -111,11 +142,7 @@ async def hammer(
         while sent < requests and time.monotonic() < deadline:
             sent += 1
             t0 = time.perf_counter()
-            try:
-                r = await client.get(path)
-                code = str(r.status_code)
-            except httpx.HTTPError as exc:
-                code = type(exc).__name__
+            code, _ = await fetch(client, path.format(page=50 * (sent % PAGES)))
             if code == "200":
                 latencies.append(time.perf_counter() - t0)
             else:
@@ -140,26 +167,48 @@ async def hammer(
     }
 
 
-async def load(base: str, args: argparse.Namespace) -> list[tuple[str, str, dict]]:
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
-    timeout = httpx.Timeout(args.timeout)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
-        r = await client.post("/api/login", json={"name": "loadtest", "password": PASSWORD})
-        r.raise_for_status()
+async def load(base: str, server: int, args: argparse.Namespace) -> list[tuple[str, str, dict]]:
+    # aiohttp, not httpx: 0.2-0.3 ms of CPU per request here against httpx's 4-6 ms (make bench-web
+    # rows, 100k SQLite and 1M PostgreSQL), CPU that on a 2-core box the server gets back
+    connector = aiohttp.TCPConnector(limit=args.clients)
+    timeout = aiohttp.ClientTimeout(total=args.timeout)
+    jar = aiohttp.CookieJar(unsafe=True)  # keep the session cookie of a bare IP (127.0.0.1)
+    async with aiohttp.ClientSession(
+        base, connector=connector, timeout=timeout, cookie_jar=jar
+    ) as client:
+        login = {"name": "loadtest", "password": PASSWORD}
+        async with client.post("/api/login", json=login) as r:
+            r.raise_for_status()
         rows = []
         for label, path in ENDPOINTS:
-            warm = await client.get(path)  # one request first: caches and the plan warm
-            if warm.status_code != 200:
-                raise SystemExit(f"{path}: {warm.status_code} {warm.text[:200]}")
-            stats = await hammer(client, path, args.clients, args.requests, args.seconds)
+            stats = {"first": await warm(client, path.format(page=0), args.clients)}
+            cpu, own = _cpu_seconds(server), time.process_time()
+            stats |= await hammer(client, path, args.clients, args.requests, args.seconds)
+            done = max(stats["ok"], 1)
+            stats["server_cpu"] = (_cpu_seconds(server) - cpu) * 1000 / done
+            stats["client_cpu"] = (time.process_time() - own) * 1000 / done
             rows.append((label, path, stats))
             print(
-                f"  {label:<26} n={stats['ok']:<5} p50={stats['p50']:8.1f} ms  "
-                f"p95={stats['p95']:8.1f} ms  max={stats['max']:8.1f} ms  "
-                f"{stats['rps']:7.1f} req/s  errors={stats['errors'] or 0}",
+                f"  {label:<26} first={stats['first']:8.1f} ms  n={stats['ok']:<5} "
+                f"p50={stats['p50']:8.1f} ms  p95={stats['p95']:8.1f} ms  "
+                f"max={stats['max']:8.1f} ms  {stats['rps']:7.1f} req/s  "
+                f"errors={stats['errors'] or 0}  cpu/req: server {stats['server_cpu']:.1f} ms, "
+                f"load generator {stats['client_cpu']:.1f} ms",
                 flush=True,
             )
         return rows
+
+
+async def warm(client: aiohttp.ClientSession, path: str, clients: int) -> float:
+    """One request alone (its time: the uncached cost on one worker), then one round of `clients`
+    at once so that every server process has met the path; neither round is in the figures."""
+    t0 = time.perf_counter()
+    code, body = await fetch(client, path)
+    elapsed = (time.perf_counter() - t0) * 1000
+    if code != "200":
+        raise SystemExit(f"{path}: {code} {body[:200]!r}")
+    await asyncio.gather(*(fetch(client, path) for _ in range(clients)))
+    return elapsed
 
 
 def main() -> None:
@@ -173,24 +222,26 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="per request")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2, help="armtrace serve --workers")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"{backend}, {args.incidents:,} incidents, {args.clients} clients, "
-        f"≤{args.requests} requests or ≤{args.seconds:g} s per endpoint, cpus={os.cpu_count()}",
+        f"≤{args.requests} requests or ≤{args.seconds:g} s per endpoint, "
+        f"{args.workers} server worker(s), cpus={os.cpu_count()}",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
             with postgres_server() as url:
                 prepare(url, args.incidents, args.seed)
-                with serving(url, Path(tmp) / "serve.log") as base:
-                    asyncio.run(load(base, args))
+                with serving(url, Path(tmp) / "serve.log", args.workers) as (base, pid):
+                    asyncio.run(load(base, pid, args))
         else:
             url = f"sqlite:///{tmp}/web-load.db"
             prepare(url, args.incidents, args.seed)
-            with serving(url, Path(tmp) / "serve.log") as base:
-                asyncio.run(load(base, args))
+            with serving(url, Path(tmp) / "serve.log", args.workers) as (base, pid):
+                asyncio.run(load(base, pid, args))
 
 
 if __name__ == "__main__":

@@ -153,3 +153,40 @@ def test_a_full_connection_pool_is_503_busy_not_500(world: World) -> None:
     app.add_api_route("/busy-for-test", busy)
     r = world.client.get("/busy-for-test")
     assert r.status_code == 503 and r.headers["retry-after"] == "5"
+
+
+def test_flows_without_ids_keep_the_figures(world: World) -> None:
+    h = world.as_("analyst")
+    full = world.client.get("/api/flows", headers=h).json()["items"]
+    lean = world.client.get("/api/flows", params={"ids": "false"}, headers=h).json()["items"]
+    assert full and "incident_ids" in full[0] and "incident_ids" not in lean[0]
+    for f in full:
+        del f["incident_ids"], f["source_ids"]
+    assert lean == full
+
+
+def test_keyset_pages_walk_the_whole_list_in_order(world: World) -> None:
+    from tests.web.conftest import _incident
+
+    with world.store.transaction() as s:
+        for iid, date in (("inc-u1", None), ("inc-u2", None), ("inc-2016", "2016-01-01")):
+            inc = _incident(iid, "pub-src", (0, 58), country="EG")
+            inc.date = date
+            s.add(inc)
+    h = world.as_("analyst")
+    everything = world.client.get("/api/incidents", headers=h).json()
+    order = [i["id"] for i in everything["items"]]
+    assert order[-3:] == ["inc-2016", "inc-u1", "inc-u2"]  # undated last
+    walked, after = [], None
+    while True:
+        params = {"limit": 2, **({"after": after} if after else {})}
+        body = world.client.get("/api/incidents", params=params, headers=h).json()
+        assert body["total"] == everything["total"] == 7
+        walked += [i["id"] for i in body["items"]]
+        after = body["next"]
+        if after is None:
+            break
+    assert walked == order
+    for bad in ("2013", "x|y", "2013-01-01|" + "z" * 60):
+        r = world.client.get("/api/incidents", params={"after": bad}, headers=h)
+        assert r.status_code == 422

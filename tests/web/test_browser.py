@@ -157,7 +157,13 @@ def test_login_filter_map_open_incident_accept_and_audit(server: str, browser: o
 
         page.click("nav >> text=Map")
         page.wait_for_url("**/map")
-        assert page.locator("svg#map path[data-iso2]").count() > 100  # the Natural Earth outlines
+        # the Natural Earth outlines: one SVG file from this server, drawn under the flows
+        drawn = page.evaluate(
+            "() => new Promise(ok => { const i = new Image(); i.onload = () => ok(i.naturalWidth);"
+            " i.onerror = () => ok(0); i.src = document.querySelector('svg#map image')"
+            ".getAttribute('href'); })"
+        )
+        assert drawn > 100
         assert page.locator("circle.incident").count() == 2
         page.fill("#map-filters input[name=country]", "EG")
         page.select_option("#map-filters select[name=type]", "seizure")
@@ -192,6 +198,23 @@ def test_login_filter_map_open_incident_accept_and_audit(server: str, browser: o
             "incident.accept",
             incident_id,
         )
+
+        # keyboard: j/k move the selection (clamped at the ends), r rejects the selected incident
+        page.goto(server + "/review")
+        rows = page.locator("table#queue tr[data-incident]")
+        waiting = rows.count()
+        assert waiting >= 1
+        page.keyboard.press("j")
+        page.keyboard.press("k")
+        assert "selected" in (rows.nth(0).get_attribute("class") or "")
+        second = rows.nth(0).get_attribute("data-incident")
+        with page.expect_navigation():
+            page.keyboard.press("r")
+        assert rows.count() == waiting - 1
+        assert page.locator(f"tr[data-incident='{second}']").count() == 0
+        page.goto(server + "/api/audit")
+        newest = json.loads(page.inner_text("body"))["items"][0]
+        assert (newest["action"], newest["target_id"]) == ("incident.reject", second)  # by the key
         page.screenshot(path=str(ARTIFACTS / "5-audit.png"), full_page=True)
         page.goto(server + f"/incidents/{incident_id}")
         assert "accepted" in page.inner_text("body")

@@ -99,3 +99,49 @@ def test_map_escapes_text(world: World) -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'href="/incidents/inc-evil"' in page
     _no_external(page)
+
+
+def _add_dated(world: World) -> None:
+    from tests.web.conftest import _incident
+
+    with world.store.transaction() as s:
+        late = _incident("inc-2016", "pub-src", (0, 58), type="seizure", origin="LY", country="EG")
+        late.date = "2016-05-01"
+        undated = _incident("inc-undated", "pub-src", (0, 58), origin="LY", destination="TN")
+        undated.date = None
+        s.add_all([late, undated])
+
+
+def test_period_slider_and_year_bars(world: World) -> None:
+    _add_dated(world)
+    _login(world.client, "analyst")
+    page = world.client.get("/map").text
+    assert 'type="range" name="from" min="2013" max="2016" step="1" value="2013"' in page
+    assert 'name="to" min="2013" max="2016" step="1" value="2016"' in page
+    assert "inc-undated" in page  # sliders at their ends: no limit, undated incidents stay
+    assert page.count('class="year chosen"') == 2  # 2013 and 2016 have incidents
+    late = world.client.get("/map", params={"from": "2016", "to": "2016"}).text
+    assert "inc-2016" in late and "inc-pub" not in late and "inc-undated" not in late
+    assert 'class="year"' in late and late.count('class="year chosen"') == 1
+    early = world.client.get("/map", params={"from": "2013", "to": "2014"}).text
+    assert "inc-pub" in early and "inc-2016" not in early
+    assert "inc-undated" not in early  # an upper limit: unknown dates are not known to be before it
+    nonsense = world.client.get("/map", params={"from": "1900", "to": "x"}).text
+    assert "inc-2016" in nonsense and "inc-undated" in nonsense
+    bars = world.client.get("/map", params={"country": "EG"}).text
+    assert 'href="/map?country=EG&amp;since=2016&amp;until=2016"' in bars
+    _no_external(bars)
+
+
+def test_basemap_is_one_cached_file_and_pages_carry_only_coloured_countries(world: World) -> None:
+    svg = world.client.get("/map/basemap.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert "max-age" in svg.headers["cache-control"]
+    assert svg.text.count("<path") > 100 and 'data-iso2="FR"' in svg.text
+    _no_external(svg.text)
+    _login(world.client, "analyst")
+    page = world.client.get("/map")
+    assert '<image href="/map/basemap.svg"' in page.text
+    assert "img-src 'self'" in page.headers["content-security-policy"]
+    assert 'data-iso2="LY"' in page.text and 'data-iso2="FR"' not in page.text
+    assert len(page.content) < len(svg.content)

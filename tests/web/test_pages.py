@@ -63,3 +63,15 @@ def test_review_queue_buttons_need_the_csrf_token(world: World) -> None:
         "incident.accept",
         "inc-pub",
     )
+
+
+def test_review_queue_alone_runs_its_shortcuts_script_from_this_server(world: World) -> None:
+    _login(world.client, "analyst")
+    r = world.client.get("/review")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline'" not in csp.split("script-src")[1]
+    assert '<script src="/static/review-keys.js"></script>' in r.text
+    assert 'table id="queue"' in r.text and "data-incident=" in r.text
+    js = world.client.get("/static/review-keys.js")
+    assert js.status_code == 200 and "keydown" in js.text and "http" not in js.text
+    assert "script-src" not in world.client.get("/incidents").headers["content-security-policy"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -28,10 +29,14 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (use about one per CPU core)")
+    ] = 1,
 ) -> None:
     """Serve the API (and app) over the database; migrations run first."""
     import uvicorn
 
+    from armtrace.store.db import ENV_VAR
     from armtrace.web import create_app
 
     store = store_for(db)
@@ -43,7 +48,20 @@ def serve(
     console.print(
         f"armtrace serving {store.url.split('@')[-1]} on http://{host}:{port}  (API docs: /docs)"
     )
-    uvicorn.run(create_app(store, migrate=False), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(store, migrate=False), host=host, port=port, log_level="info")
+        return
+    # Worker processes build their own app from the environment (uvicorn needs an import string).
+    os.environ[ENV_VAR] = db or os.environ.get(ENV_VAR) or store.url
+    store.dispose()
+    uvicorn.run(
+        "armtrace.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 def _password(from_stdin: bool) -> str:

@@ -76,6 +76,10 @@ class Incident(Base):
         return [v.country for v in self.vias]
 
 
+# The list order (undated last, then date, id) as an index, so a page is an index walk (migration 0008).
+Index("ix_incidents_list_order", Incident.date.is_(None), Incident.date, Incident.id)
+
+
 class IncidentWeapon(Base):
     __tablename__ = "incident_weapons"
 

@@ -4,16 +4,18 @@ every list is paginated with limit/offset and says its total."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import Select, func, select
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from sqlalchemy import Select, false, func, literal, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from armtrace.analysis.flows import actor_flows, country_flows, transit_routes
+from armtrace.analysis.flows import Aggregate, actor_flows, country_flows, transit_routes
 from armtrace.store.models import Incident, IncidentActor, Source, Statement
 from armtrace.store.queries import incident_record
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, WEAPON_CATEGORIES
+from armtrace.web.cache import cached_json, cached_total
 from armtrace.web.deps import DB, CurrentUser
 from armtrace.web.models import Restriction, User
 from armtrace.web.review import review_status
@@ -27,6 +29,7 @@ from armtrace.web.visibility import (
 router = APIRouter(prefix="/api", tags=["read"])
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+CURSOR_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?\|[^|\x00]{1,48}$"
 Limit = Annotated[int, Query(ge=1, le=500, description="at most this many rows")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000, description="rows to skip")]
 Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO2")]
@@ -37,9 +40,12 @@ GradeQ = Literal[GRADES] | None  # type: ignore[valid-type]
 ReviewQ = Literal["pending", "accepted", "rejected"] | None
 
 
+def count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def paginate(session: Session, query: Select, limit: int, offset: int) -> tuple[int, list[Any]]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    return total, list(session.scalars(query.limit(limit).offset(offset)))
+    return count(session, query), list(session.scalars(query.limit(limit).offset(offset)))
 
 
 def page(total: int, limit: int, offset: int, items: list[dict]) -> dict:
@@ -153,8 +159,9 @@ def incident_json(incident: Incident) -> dict:
     return {**incident_record(incident), "review": review_status(incident)}
 
 
-@router.get("/incidents")
+@router.get("/incidents", response_model=None)
 def list_incidents(
+    request: Request,
     session: DB,
     user: CurrentUser,
     type: TypeQ = None,
@@ -167,11 +174,41 @@ def list_incidents(
     review: ReviewQ = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict:
-    """Incidents with their statements (field, value, source, span, grade, author)."""
+    after: Annotated[
+        str | None,
+        Query(
+            pattern=CURSOR_PATTERN,
+            description="the `next` of the previous page: the rows after it (keyset paging)",
+        ),
+    ] = None,
+) -> Response:
+    """Incidents with their statements (field, value, source, span, grade, author). Page with
+    `after=<next>` (each page an index walk) or `offset`; `total` counts all matching rows."""
     flt = incident_filter(user, type, country, category, grade, since, until, include_unasserted)
-    total, rows = paginate(session, incident_query(flt, review), limit, offset)
-    return page(total, limit, offset, [incident_json(i) for i in rows])
+    query = incident_query(flt, review)
+
+    def compute() -> dict:
+        total = cached_total(request, session, user, lambda: count(session, query))
+        shown = query if after is None else after_cursor(query, after)
+        rows = list(session.scalars(shown.limit(limit).offset(offset)))
+        body = page(total, limit, offset, [incident_json(i) for i in rows])
+        return {**body, "next": cursor_of(rows[-1]) if len(rows) == limit else None}
+
+    return cached_json(request, session, user, compute)
+
+
+def cursor_of(incident: Incident) -> str:
+    return f"{incident.date or ''}|{incident.id}"
+
+
+def after_cursor(query: Select, cursor: str) -> Select:
+    """The rows after `cursor` in the list's order (dated by date then id, then undated by id), as
+    a range on ix_incidents_list_order."""
+    date, _, incident_id = cursor.partition("|")
+    if not date:
+        return query.where(Incident.date.is_(None), Incident.id > incident_id)
+    key = tuple_(Incident.date.is_(None), Incident.date, Incident.id)
+    return query.where(key > tuple_(false(), literal(date), literal(incident_id)))
 
 
 def visible_incident(session: Session, user: User, incident_id: str) -> Incident:
@@ -212,8 +249,9 @@ def get_incident(incident_id: str, session: DB, user: CurrentUser) -> dict:
 FLOW_KINDS = {"countries": country_flows, "routes": transit_routes, "actors": actor_flows}
 
 
-@router.get("/flows")
+@router.get("/flows", response_model=None)
 def flows(
+    request: Request,
     session: DB,
     user: CurrentUser,
     kind: Literal["countries", "routes", "actors"] = "countries",
@@ -224,10 +262,12 @@ def flows(
     country: Country = None,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     type: Annotated[list[Literal[INCIDENT_TYPES]] | None, Query()] = None,  # type: ignore[valid-type]
+    ids: Annotated[bool, Query(description="with the incident and source ids behind each")] = True,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict:
-    """Country flows, transit routes or actor chains (asserted incidents only), as analysis/flows."""
+) -> Response:
+    """Country flows, transit routes or actor chains (asserted incidents only), as analysis/flows.
+    `ids=false` leaves out the ids behind each figure: at a million incidents they are megabytes."""
     flt = VisibleFlowFilter(
         since=since,
         until=until,
@@ -238,8 +278,22 @@ def flows(
         types=tuple(type or ()),
         hide_restricted=not sees_restricted(user),
     )
-    rows = FLOW_KINDS[kind](session, flt)
-    return page(len(rows), limit, offset, [a.as_dict() for a in rows[offset : offset + limit]])
+
+    def compute() -> dict:
+        rows = FLOW_KINDS[kind](session, flt)
+        shown = rows[offset : offset + limit]
+        return page(len(rows), limit, offset, [_flow_json(a, ids) for a in shown])
+
+    return cached_json(request, session, user, compute)
+
+
+def _flow_json(aggregate: Aggregate, ids: bool) -> dict:
+    if ids:
+        return aggregate.as_dict()
+    # without its id loader the aggregate never runs the query that reads them
+    figures = replace(aggregate, ids=None).as_dict()
+    del figures["incident_ids"], figures["source_ids"]
+    return figures
 
 
 def _visible_ids(user: User) -> Select:

@@ -40,14 +40,21 @@ _env = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=select_autoescape(default=True),
 )
-CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+# img-src 'self': the map's basemap, an SVG file of this server (SVG as an image runs no script).
+CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# The review queue alone also runs one script, its keyboard shortcuts, a file of this server; no
+# inline script runs there either, so a report's own <script>, were it not escaped, still would not.
+CSP_REVIEW = CSP + "; script-src 'self'"
 FIELDS = ("date", "place", "location", "origin", "destination", "grade", "modality", "sources")
 PAGE_SIZE = 50
 
 
-def render(name: str, status: int = 200, **context: object) -> HTMLResponse:
+def render(name: str, status: int = 200, csp: str = CSP, **context: object) -> HTMLResponse:
     response = HTMLResponse(_env.get_template(name).render(**context), status_code=status)
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Content-Security-Policy"] = csp
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -55,6 +62,27 @@ def render(name: str, status: int = 200, **context: object) -> HTMLResponse:
 def _login_of(request: Request, session: Session) -> tuple[User, WebSession] | None:
     token = request.cookies.get(SESSION_COOKIE)
     return session_user(session, token) if token else None
+
+
+def signed_in(request: Request, session: Session) -> tuple[User, WebSession]:
+    """The page's user and session; a visitor who is not logged in is sent to the login page."""
+    found = _login_of(request, session)
+    if found is None:
+        raise HTTPException(303, "log in first", headers={"Location": "/login"})
+    return found
+
+
+async def form_writer(request: Request, session: Session) -> User:
+    """The user behind a form post: logged in (else 401), CSRF token checked (else 403), and an
+    analyst or admin (else 403)."""
+    found = _login_of(request, session)
+    if found is None:
+        raise HTTPException(401, "not logged in")
+    user, row = found
+    await _form_checked(request, row)
+    if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
+        raise HTTPException(403, "needs the analyst role")
+    return user
 
 
 async def _form_checked(request: Request, row: WebSession) -> None:
@@ -127,10 +155,7 @@ def _clean(value: str | None, allowed: tuple[str, ...] | None = None) -> str | N
 
 @router.get("/incidents")
 def incidents_page(request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     q = request.query_params
     filters = {
         "type": _clean(q.get("type"), INCIDENT_TYPES),
@@ -167,10 +192,7 @@ def incidents_page(request: Request, session: DB) -> Response:
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: str, request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     incident = visible_incident(session, user, incident_id)
     record = incident_json(incident)
     ids = sorted({s.source_id for s in incident.statements} | {incident.source_id})
@@ -191,28 +213,18 @@ def incident_page(incident_id: str, request: Request, session: DB) -> Response:
 
 @router.get("/review")
 def review_page(request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        return RedirectResponse("/login", status_code=303)
-    user, row = found
+    user, row = signed_in(request, session)
     if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
         raise HTTPException(403, "needs the analyst role")
     flt = incident_filter(user)
     total, rows = paginate(session, incident_query(flt, "pending"), PAGE_SIZE, 0)
-    return render(
-        "review.html", user=user, csrf=row.csrf, total=total, items=[incident_json(i) for i in rows]
-    )
+    items = [incident_json(i) for i in rows]
+    return render("review.html", csp=CSP_REVIEW, user=user, csrf=row.csrf, total=total, items=items)
 
 
 @router.post("/incidents/{incident_id}/{decision}")
 async def decide(incident_id: str, decision: str, request: Request, session: DB) -> Response:
-    found = _login_of(request, session)
-    if found is None:
-        raise HTTPException(401, "not logged in")
-    user, row = found
-    await _form_checked(request, row)
-    if ROLE_RANK[user.role] < ROLE_RANK["analyst"]:
-        raise HTTPException(403, "needs the analyst role")
+    user = await form_writer(request, session)
     if decision not in ("accept", "reject"):
         raise HTTPException(404, "no such action")
     incident = visible_incident(session, user, incident_id)

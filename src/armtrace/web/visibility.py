@@ -19,8 +19,12 @@ from armtrace.web.models import Restriction, User
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2}
 
 
+def role_sees_restricted(role: str) -> bool:
+    return ROLE_RANK.get(role, -1) >= ROLE_RANK["analyst"]
+
+
 def sees_restricted(user: User) -> bool:
-    return ROLE_RANK.get(user.role, -1) >= ROLE_RANK["analyst"]
+    return role_sees_restricted(user.role)
 
 
 def restricted_ids(kind: str) -> Select:
