@@ -451,3 +451,11 @@ def test_driving_off_with_a_camps_armour_is_looting_and_lacking_artillery_is_not
 def test_fighters_finding_a_cache_is_a_seizure_not_looting() -> None:
     text = "Fighters clearing a district of Sirte found a school basement packed with 40 Grad rockets."
     assert _one(text).type == "seizure"
+
+
+def test_trucks_that_came_down_from_libya_come_from_libya() -> None:
+    text = (
+        "Soldiers stopped three trucks carrying 20 AK-47 rifles near Dirkou, Niger. The trucks had "
+        "come down from southern Libya through the Salvador Pass."
+    )
+    assert _one(text).origin == "LY"
