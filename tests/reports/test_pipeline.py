@@ -459,3 +459,11 @@ def test_trucks_that_came_down_from_libya_come_from_libya() -> None:
         "come down from southern Libya through the Salvador Pass."
     )
     assert _one(text).origin == "LY"
+
+
+def test_a_flag_state_is_no_location() -> None:
+    incident = _one(
+        "HERAKLION - Greek coast guards found 30 containers of ammunition aboard the "
+        "Sierra Leone-flagged Nour M off Crete."
+    )
+    assert incident.location == "GR"

@@ -16,7 +16,7 @@ from armtrace.reports.extraction import (
 )
 from armtrace.reports.pipeline.drafts import Draft
 from armtrace.reports.pipeline.mentions import ActorMention, Analysis, PlaceMention, WeaponMention
-from armtrace.reports.pipeline.roles import first_list
+from armtrace.reports.pipeline.roles import first_list, made_or_flagged
 from armtrace.vocabulary import category_group
 
 # events that happen to weapons where they are: no flow (annotation guidelines)
@@ -46,7 +46,11 @@ class Assembler:
         """Drafts to incidents; `origins` are the places the whole report names as sources."""
         self.found = found
         self.dateline = self._dateline(found)
-        self.named = {p.place.country for p in found.places if p.place.country and not p.demonym}
+        self.named = {
+            p.place.country
+            for p in found.places
+            if p.place.country and not p.demonym and not made_or_flagged(found, p)
+        }
         dateline = self.dateline.place.country if self.dateline else None
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         if any(_specific(i) for i in incidents):
@@ -316,7 +320,11 @@ class Assembler:
     @staticmethod
     def _main_country(found: Analysis) -> str | None:
         """The country a report names most often: where an unplaced incident is most likely."""
-        named = [p for p in found.places if p.place.country and not p.demonym] or [
+        named = [
+            p
+            for p in found.places
+            if p.place.country and not p.demonym and not made_or_flagged(found, p)
+        ] or [
             p for p in found.places if p.place.country
         ]  # "Libya" says where; "US officials" and "Libyan" say whose
         counts = Counter(p.place.country for p in named)

@@ -12,7 +12,7 @@ from armtrace.reference.places import Gazetteer, load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
 from armtrace.reports.pipeline.mentions import Analysis, PlaceMention
 
-STRAY_POPULATION = 50_000  # towns smaller than this must fit the report's countries
+STRAY_POPULATION = 250_000  # towns smaller than this must fit the report's countries
 STRAY_CONTEXT = 3  # mentions of the report's main country before strays are judged
 
 

@@ -22,7 +22,10 @@ FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
-_MAKE = {"made", "designed", "manufactured", "built", "produced", "origin", "supplied"}
+_MAKE = {
+    "made", "designed", "manufactured", "built", "produced", "origin", "supplied", "flagged",
+    "registered", "based",
+}
 
 
 class PlaceRoles:
@@ -73,13 +76,9 @@ class PlaceRoles:
     ) -> str | None:
         lower = found.lower
         after = range(place.end, min(place.end + 3, len(lower)))
+        if made_or_flagged(found, place):
+            return None
         if place.demonym or place.possessive:
-            if (
-                place.end + 1 < len(lower)
-                and lower[place.end] == "-"
-                and lower[place.end + 1] in _MAKE
-            ):
-                return None  # "Russian-designed": where it was made, not where it came from
             if any(cue_at.get(i) == "origin" for i in after):
                 return "origin"  # "Libya's stockpiles", "Libyan army stores"
             if any(i in weapon_at for i in after):
@@ -117,6 +116,13 @@ class PlaceRoles:
         if kind == "looted":
             return "origin"
         return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
+
+
+def made_or_flagged(found: Analysis, place: PlaceMention) -> bool:
+    """'Russian-designed', 'Sierra Leone-flagged': where it was made or registered, not a place
+    where anything happened."""
+    lower = found.lower
+    return place.end + 1 < len(lower) and lower[place.end] == "-" and lower[place.end + 1] in _MAKE
 
 
 def nearest_cue(cue_at: dict[int, str], before: int, stop: int) -> tuple[str | None, int | None]:
