@@ -119,6 +119,8 @@ def test_period_slider_and_year_bars(world: World) -> None:
     assert 'type="range" name="from" min="2013" max="2016" step="1" value="2013"' in page
     assert 'name="to" min="2013" max="2016" step="1" value="2016"' in page
     assert "inc-undated" in page  # sliders at their ends: no limit, undated incidents stay
+    table = page[page.index('<table id="incidents">') :]
+    assert table.index("inc-2016") < table.index("inc-pub") < table.index("inc-undated")
     assert page.count('class="year chosen"') == 2  # 2013 and 2016 have incidents
     late = world.client.get("/map", params={"from": "2016", "to": "2016"}).text
     assert "inc-2016" in late and "inc-pub" not in late and "inc-undated" not in late

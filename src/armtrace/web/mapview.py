@@ -160,7 +160,9 @@ def map_body(
     )
     flows = country_flows(session, flt)
     drawn = flow_map(flows[:MAX_ARCS], {})
-    query = flt.apply(select(Incident)).order_by(Incident.date.desc(), Incident.id)
+    # newest first, undated last on both backends (PostgreSQL would put NULL first in DESC)
+    newest = (Incident.date.is_(None), Incident.date.desc(), Incident.id)
+    query = flt.apply(select(Incident)).order_by(*newest)
     incidents = list(session.scalars(query.limit(MAX_DOTS)))
     dots = _dots(incidents)
     if dots and not drawn["arcs"]:  # no flows drawn: frame the incidents instead of the world
