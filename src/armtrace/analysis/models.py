@@ -48,7 +48,7 @@ class ScreeningFlag(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     incident_id: Mapped[str | None] = mapped_column(String(48))  # None on an item's flag
     item_id: Mapped[str | None] = mapped_column(String(32))  # a traced item's flag
-    record_id: Mapped[str | None] = mapped_column(String(32))  # the transfer record it was traced to
+    record_id: Mapped[str | None] = mapped_column(String(32))  # the transfer record traced to
     embargo_id: Mapped[str] = mapped_column(String(32), index=True)
     basis: Mapped[str] = mapped_column(String(16))  # destination | origin | recipient | traced_*
     target: Mapped[str] = mapped_column(String(64))  # ISO2 or actor id

@@ -1,5 +1,5 @@
 """Embargo screening: transfer and trafficking incidents whose destination (or, for Libya, origin) or
-recipient was under a UN arms embargo at the incident's date.
+recipient was under a UN arms embargo at the incident's date (traced items: analysis.traced).
 
 A flag says which embargo, on what basis, the resolutions in force at the date, how sure the date match is
 (a year-only date straddling an embargo's start is "possible"), the incident's grade and the statements
@@ -51,6 +51,7 @@ from sqlalchemy.sql.selectable import CTE, Subquery
 
 from armtrace.analysis.embargoes import Embargo, load_embargoes
 from armtrace.analysis.models import SanctionsListing, ScreeningFlag
+from armtrace.analysis.traced import write_item_flags
 from armtrace.reference.actors import load_actors
 from armtrace.store.models import Incident, IncidentActor, Source, Statement
 
@@ -308,22 +309,19 @@ def hits_query(session: Session) -> Select:
     )
     when = case((d.c.last < d.c.stop, d.c.last), else_=d.c.stop)
     steps = _values("steps", ("embargo_id", "since", "until", "labels"), _resolution_steps())
-    return (
-        select(
-            d.c.incident_id,
-            d.c.embargo_id,
-            d.c.basis,
-            d.c.target,
-            d.c.incident_date,
-            case((d.c.incident_date.is_(None), "published"), else_="incident").label("date_basis"),
-            certainty.label("certainty"),
-            steps.c.labels.label("resolutions"),
-            d.c.grade,
-        )
-        .join(
-            steps,
-            and_(steps.c.embargo_id == d.c.embargo_id, steps.c.since <= when, when < steps.c.until),
-        )
+    return select(
+        d.c.incident_id,
+        d.c.embargo_id,
+        d.c.basis,
+        d.c.target,
+        d.c.incident_date,
+        case((d.c.incident_date.is_(None), "published"), else_="incident").label("date_basis"),
+        certainty.label("certainty"),
+        steps.c.labels.label("resolutions"),
+        d.c.grade,
+    ).join(
+        steps,
+        and_(steps.c.embargo_id == d.c.embargo_id, steps.c.since <= when, when < steps.c.until),
     )
 
 
@@ -459,7 +457,15 @@ def _md5(conn: Connection) -> None:
 
 
 def screen(session: Session) -> tuple[int, int]:
-    """Screen every asserted transfer and trafficking incident; write flags. Returns (flags, new)."""
+    """Screen every asserted transfer and trafficking incident, and every traced item; write flags.
+    Returns (flags, new)."""
+    total, new = _screen_incidents(session)
+    items, new_items = write_item_flags(session, listed_actors(session))
+    session.commit()
+    return total + items, new + new_items
+
+
+def _screen_incidents(session: Session) -> tuple[int, int]:
     conn = session.connection()
     _md5(conn)
     _drop_temp(conn)
@@ -477,7 +483,6 @@ def screen(session: Session) -> tuple[int, int]:
         total, new = _write_flags(conn)
     finally:
         _drop_temp(conn)
-    session.commit()
     return total, new
 
 
