@@ -50,7 +50,7 @@ class ScreeningFlag(Base):
     item_id: Mapped[str | None] = mapped_column(String(32))  # a traced item's flag
     record_id: Mapped[str | None] = mapped_column(String(32))  # the transfer record traced to
     embargo_id: Mapped[str] = mapped_column(String(32), index=True)
-    basis: Mapped[str] = mapped_column(String(16))  # destination | origin | recipient | traced_*
+    basis: Mapped[str] = mapped_column(String(16))  # destination, origin, recipient, trafficker…
     target: Mapped[str] = mapped_column(String(64))  # ISO2 or actor id
     incident_date: Mapped[str | None] = mapped_column(String(10))
     date_basis: Mapped[str] = mapped_column(String(16))  # incident | published (date unknown)

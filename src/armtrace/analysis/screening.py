@@ -56,6 +56,7 @@ from armtrace.reference.actors import load_actors
 from armtrace.store.models import Incident, IncidentActor, Source, Statement
 
 SCREENED_TYPES = ("transfer", "trafficking")
+LISTED_TRAFFICKER_TYPES = ("trafficking", "seizure")
 EVIDENCE_FIELDS = ("type", "origin", "destination", "actor", "place", "date", "evidence")
 STATE_KINDS = ("state", "state_force")
 OPEN_END = "9999-12-31"  # an embargo still in force: ISO dates compare as strings
@@ -236,22 +237,28 @@ def _non_state_hits(session: Session) -> list[Select]:
 
 
 def _recipient_hits(session: Session) -> Select:
+    """Listed groups as recipients of a transfer or trafficking, or moving the arms themselves
+    (trafficker: in a trafficking or a seizure — arms seized from Boko Haram had reached it)."""
     rules = _values(
         "listings", ("actor_id", "embargo_id", "start", "stop"), _listing_rules(session)
+    )
+    holds_arms = or_(
+        and_(Incident.type.in_(SCREENED_TYPES), IncidentActor.role == "recipient"),
+        and_(Incident.type.in_(LISTED_TRAFFICKER_TYPES), IncidentActor.role == "trafficker"),
     )
     return (
         select(
             Incident.id.label("incident_id"),
             rules.c.embargo_id,
-            literal("recipient", String).label("basis"),
+            IncidentActor.role.label("basis"),
             IncidentActor.actor_id.label("target"),
             rules.c.start,
             rules.c.stop,
         )
         .join(IncidentActor, IncidentActor.incident_id == Incident.id)
         .join(rules, rules.c.actor_id == IncidentActor.actor_id)
-        .where(_screened(), IncidentActor.role == "recipient")
-        .distinct()  # one actor named twice as recipient is one hit; the other parts cannot repeat
+        .where(Incident.modality == "asserted", holds_arms)
+        .distinct()  # one actor named twice in a role is one hit; the other parts cannot repeat
     )
 
 
