@@ -154,6 +154,10 @@ def _resolution_steps() -> list[tuple]:
 # --- hits in SQL ------------------------------------------------------------------------------------
 
 
+# carried by every part of the union, so the date logic needs no second read of the incident
+_CARRIED = (Incident.date.label("incident_date"), Incident.grade, Incident.source_id)
+
+
 def _screened() -> ColumnElement[bool]:
     return and_(Incident.modality == "asserted", Incident.type.in_(SCREENED_TYPES))
 
@@ -171,6 +175,7 @@ def _country_hits(kind: str) -> Select:
             rules.c.country.label("target"),
             rules.c.start,
             rules.c.stop,
+            *_CARRIED,
         )
         .join(rules, on == rules.c.country)
         .where(_screened())
@@ -231,6 +236,7 @@ def _non_state_hits(session: Session) -> list[Select]:
                 literal(country, String).label("target"),
                 literal(start, String).label("start"),
                 literal(stop, String).label("stop"),
+                *_CARRIED,
             ).where(_screened(), Incident.destination == country, or_(in_region, non_state))
         )
     return found
@@ -254,6 +260,7 @@ def _recipient_hits(session: Session) -> Select:
             IncidentActor.actor_id.label("target"),
             rules.c.start,
             rules.c.stop,
+            *_CARRIED,
         )
         .join(IncidentActor, IncidentActor.incident_id == Incident.id)
         .join(rules, rules.c.actor_id == IncidentActor.actor_id)
@@ -271,30 +278,28 @@ def _dated(session: Session) -> CTE:
         *_non_state_hits(session),
         _recipient_hits(session),
     ).subquery("pairs")
-    day = Incident.date
+    day = pairs.c.incident_date
     first = case(
         (day.is_(None), NO_DATE),
         (func.length(day) == 4, day + "-01-01"),
         (func.length(day) == 7, day + "-01"),
         else_=day,
     )
+    # only an undated incident needs its report (the publication date): one read for those alone
+    published = (
+        select(cast(Source.published, String))
+        .where(Source.id == pairs.c.source_id)
+        .scalar_subquery()
+    )
     # the last day of a month as "-31": it compares with any real date as the true last day would
     last = case(
-        (day.is_(None), cast(Source.published, String)),
+        (day.is_(None), published),
         (func.length(day) == 4, day + "-12-31"),
         (func.length(day) == 7, day + "-31"),
         else_=day,
     )
     return (
-        select(
-            pairs,
-            day.label("incident_date"),
-            Incident.grade,
-            first.label("first"),
-            last.label("last"),
-        )
-        .join(Incident, Incident.id == pairs.c.incident_id)
-        .join(Source, Source.id == Incident.source_id)
+        select(pairs, first.label("first"), last.label("last"))
         .where(last.is_not(None), last >= pairs.c.start, first < pairs.c.stop)
         # computed once: inlined into the outer query, the date expressions would be evaluated again
         # for every row of the resolutions table they are joined with (5x slower at 1M incidents)
@@ -418,7 +423,7 @@ def _evidence_json(conn: Connection, incident_ids: Select) -> Select:
             .group_by(Statement.incident_id)
         )
     # SQLite before 3.44 has no ORDER BY inside an aggregate: it aggregates in the order of an ordered
-    # subquery; json() gives the entries back their JSON type after the subquery
+    # subquery. The entries are JSON text already: joined with commas, not parsed again
     ordered = (
         select(Statement.incident_id, func.json_object(*pairs).label("entry"))
         .join(Source, Source.id == Statement.source_id)
@@ -426,9 +431,8 @@ def _evidence_json(conn: Connection, incident_ids: Select) -> Select:
         .order_by(Statement.incident_id, Statement.id)
         .subquery("ordered")
     )
-    return select(
-        ordered.c.incident_id, func.json_group_array(func.json(ordered.c.entry)).label("evidence")
-    ).group_by(ordered.c.incident_id)
+    array = literal("[", String) + func.group_concat(ordered.c.entry, ",") + literal("]", String)
+    return select(ordered.c.incident_id, array.label("evidence")).group_by(ordered.c.incident_id)
 
 
 _METADATA = MetaData()
