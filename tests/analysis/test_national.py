@@ -256,3 +256,44 @@ def test_cli_national_report_and_export_ftm(store_url: str, tmp_path) -> None:  
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert {e["schema"] for e in lines} >= {"Asset"}
+
+
+def test_export_format_ftm_follows_the_filters(store_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(store_url)
+    with store.session() as s:
+        add_incident(
+            s,
+            "a",
+            "trafficking",
+            origin="LY",
+            destination="ML",
+            actors=(("AQIM", "recipient", "aqim"),),
+        )
+        add_incident(
+            s,
+            "b",
+            "seizure",
+            origin="SD",
+            destination="TD",
+            actors=(("smugglers", "trafficker", None),),
+        )
+        s.commit()
+        _seed(s)
+        s.commit()
+    store.dispose()
+    runner = CliRunner()
+    everything = tmp_path / "all.jsonl"
+    res = runner.invoke(
+        app, ["export", "--db", store_url, "--format", "ftm", "-o", str(everything)]
+    )
+    assert res.exit_code == 0, res.output
+    alias = tmp_path / "alias.jsonl"
+    assert runner.invoke(app, ["export-ftm", "--db", store_url, "-o", str(alias)]).exit_code == 0
+    assert everything.read_text() == alias.read_text()  # the old command is the same export
+    res = runner.invoke(app, ["export", "--db", store_url, "--format", "ftm", "--country", "ML"])
+    assert res.exit_code == 0, res.output
+    ids = {json.loads(x)["id"] for x in res.stdout.splitlines() if x.startswith("{")}
+    assert "armtrace-incident-a" in ids and "armtrace-actor-aqim" in ids
+    assert "armtrace-item-i2" in ids  # documented in incident a
+    assert not ids & {"armtrace-incident-b", "armtrace-item-i3"}
+    assert not any(i.startswith("armtrace-actor-") and i != "armtrace-actor-aqim" for i in ids)

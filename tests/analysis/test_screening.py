@@ -142,3 +142,24 @@ def test_cli(store_url: str) -> None:
     assert "3 listings, 1 matched" in imported.output
     assert "1970 (2011)" in runner.invoke(app, ["embargoes"]).output
     store.dispose()
+
+
+def test_listed_group_moving_arms_is_flagged(session) -> None:  # type: ignore[no-untyped-def]
+    bh = (("Boko Haram", "trafficker", "boko_haram"),)
+    add_incident(session, "bh_after", "seizure", origin="LY", destination="TD", date="2016-04-04",
+                 actors=bh)  # fmt: skip
+    add_incident(
+        session, "bh_before", "seizure", origin="LY", destination="NG", date="2013-06-09", actors=bh
+    )  # fmt: skip  (listed 22 May 2014)
+    add_incident(session, "bh_use", "use", country="NG", date="2016-05-01",
+                 actors=(("Boko Haram", "trafficker", "boko_haram"),))  # fmt: skip
+    session.commit()
+    assert screen(session) == (1, 1)
+    (flag,) = list_flags(session)
+    assert (flag.incident_id, flag.embargo_id, flag.basis, flag.target) == (
+        "bh_after",
+        "al_qaida_isil",
+        "trafficker",
+        "boko_haram",
+    )
+    assert flag.resolutions.endswith("2253 (2015)") and flag.certainty == "certain"

@@ -167,6 +167,7 @@ def _flags_for(session: Session, targets: list[str]) -> list[dict]:
         {
             "flag": f.id,
             "incident": f.incident_id,
+            "item": f.item_id,
             "embargo": f.embargo_id,
             "basis": f.basis,
             "date": f.incident_date,

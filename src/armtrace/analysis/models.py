@@ -36,15 +36,21 @@ class SanctionsListing(Base):
 
 
 class ScreeningFlag(Base):
-    """An incident whose destination or recipient was under a UN arms embargo at its date."""
+    """An incident, or a traced item, whose destination or recipient was under a UN arms embargo at
+    its date. An item's flag names the item and the transfer record it was traced to."""
 
     __tablename__ = "screening_flags"
-    __table_args__ = (Index("ix_screening_flags_incident", "incident_id"),)
+    __table_args__ = (
+        Index("ix_screening_flags_key", "incident_id", "embargo_id", "basis", "target"),
+        Index("ix_screening_flags_item", "item_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    incident_id: Mapped[str] = mapped_column(String(48))
+    incident_id: Mapped[str | None] = mapped_column(String(48))  # None on an item's flag
+    item_id: Mapped[str | None] = mapped_column(String(32))  # a traced item's flag
+    record_id: Mapped[str | None] = mapped_column(String(32))  # the transfer record traced to
     embargo_id: Mapped[str] = mapped_column(String(32), index=True)
-    basis: Mapped[str] = mapped_column(String(16))  # destination | recipient
+    basis: Mapped[str] = mapped_column(String(16))  # destination, origin, recipient, trafficker…
     target: Mapped[str] = mapped_column(String(64))  # ISO2 or actor id
     incident_date: Mapped[str | None] = mapped_column(String(10))
     date_basis: Mapped[str] = mapped_column(String(16))  # incident | published (date unknown)

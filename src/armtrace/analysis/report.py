@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from armtrace.analysis.build_basemap import project
+from armtrace.analysis.embargoes import load_embargoes
 from armtrace.analysis.flows import (
     Aggregate,
     FlowFilter,
@@ -30,7 +31,7 @@ from armtrace.analysis.flows import (
 )
 from armtrace.analysis.models import ScreeningFlag
 from armtrace.analysis.render import country_point
-from armtrace.analysis.screening import Hit, evidence_for, screen_rows
+from armtrace.analysis.screening import KEY, evidence_for, hits_query
 from armtrace.reference.actors import load_actors
 from armtrace.reference.places import load_gazetteer
 from armtrace.store.models import Incident, Source, Statement
@@ -221,21 +222,21 @@ def _rows(aggregates: list[Aggregate], prefix: str, notes: Footnotes) -> list[di
 
 def _flags(session: Session, flt: FlowFilter, wanted: set[str] | None) -> list[dict]:
     """Screening hits computed now (read-only), with the analyst's status where a flag is stored."""
-    stored = {f.id: f for f in session.scalars(select(ScreeningFlag))}
-    hits: list[Hit] = [h for h in screen_rows(session) if wanted is None or h.incident_id in wanted]
-    rows, seen = [], set()
-    for hit in sorted(hits, key=lambda h: (h.embargo.id, h.incident_date or "", h.incident_id)):
-        if hit.flag_id in seen:
-            continue
-        seen.add(hit.flag_id)
-        flag = stored.get(hit.flag_id)
+    stored = {tuple(getattr(f, c) for c in KEY): f for f in session.scalars(select(ScreeningFlag))}
+    names = {e.id: e.name for e in load_embargoes()}
+    hits = [
+        h for h in session.execute(hits_query(session)) if wanted is None or h.incident_id in wanted
+    ]
+    rows = []
+    for hit in sorted(hits, key=lambda h: (h.embargo_id, h.incident_date or "", h.incident_id)):
+        flag = stored.get(tuple(getattr(hit, c) for c in KEY))
         rows.append(
             {
                 "incident": hit.incident_id,
-                "embargo": hit.embargo.name,
+                "embargo": names[hit.embargo_id],
                 "basis": f"{hit.basis} {_label(hit.target)}",
                 "date": hit.incident_date or "undated (≤ publication)",
-                "resolutions": "; ".join(r.label for r in hit.embargo.in_force(hit.when)),
+                "resolutions": hit.resolutions,
                 "certainty": hit.certainty,
                 "grade": hit.grade,
                 "status": flag.status if flag else "not yet screened",

@@ -237,7 +237,7 @@ def _flag_row(flag) -> list[str]:  # type: ignore[no-untyped-def]
     sources = sorted({e["source"][:10] for e in evidence})
     return [
         flag.id[:10],
-        flag.incident_id[:14],
+        f"item {flag.item_id[:9]}" if flag.item_id else (flag.incident_id or "")[:14],
         flag.incident_date or f"≤ published ({flag.date_basis})",
         f"{flag.embargo_id}: {flag.basis} {_label(flag.target)}",
         flag.resolutions,
@@ -257,7 +257,8 @@ def screen(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
-    """Flag transfers and trafficking into (or out of) embargoed places or to listed groups."""
+    """Flag transfers and trafficking into (or out of) embargoed places or to listed groups, and
+    traced items whose transfer record's importer, exporter or end user was under embargo."""
     store = store_for(db)
     with store.session() as session:
         total, new = screening.screen(session)
@@ -272,7 +273,7 @@ def screen(
     table = Table(title="Embargo screening")
     for col in (
         "flag",
-        "incident",
+        "incident / item",
         "date",
         "embargo: basis",
         "resolutions",

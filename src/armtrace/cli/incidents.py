@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from armtrace.analysis.summary import counts_by_country, counts_by_type, top_flows, totals
 from armtrace.cli.common import DbOption, console, out, store_for
@@ -109,8 +110,15 @@ def list_incidents(
     out.print(table)
 
 
+# FollowTheMoney entities (for Aleph and OpenSanctions tools) are written by exports.ftm, not by the
+# incident-record writers: actors and items are entities of their own there.
+EXPORT_FORMATS = (*FORMATS, "ftm")
+
+
 def export(
-    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}")
+    ] = "jsonl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default stdout)")
     ] = None,
@@ -123,20 +131,31 @@ def export(
     until: UntilOption = None,
     everything: AllOption = False,
 ) -> None:
-    """Export incidents with their provenance as JSON lines, CSV or GeoJSON."""
-    if fmt not in FORMATS:
-        console.print(f"[red]error:[/] --format {fmt!r} is not one of: {', '.join(FORMATS)}")
+    """Export incidents with their provenance as JSON lines, CSV, GeoJSON, or FollowTheMoney entities
+    (ftm: actors, incidents and the items documented in them, JSON lines for Aleph)."""
+    if fmt not in EXPORT_FORMATS:
+        console.print(f"[red]error:[/] --format {fmt!r} is not one of: {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
     where = _filter(type_, country, category, grade, since, until, everything)
     store = store_for(db)
     with store.session() as session:
-        records = (incident_record(i) for i in iter_incidents(session, where))
         if output is None:
-            n = write_export(records, fmt, sys.stdout)
+            n = _write(session, where, fmt, sys.stdout)
         else:
             with output.open("w", encoding="utf-8", newline="") as fh:
-                n = write_export(records, fmt, fh)
-    console.print(f"{n} incidents exported" + (f" to {output}" if output else ""))
+                n = _write(session, where, fmt, fh)
+    what = "FtM entities" if fmt == "ftm" else "incidents"
+    console.print(f"{n} {what} exported" + (f" to {output}" if output else ""))
+
+
+def _write(session: Session, where: IncidentFilter, fmt: str, out: TextIO) -> int:
+    if fmt == "ftm":
+        from armtrace.exports.ftm import write_ftm
+
+        everything = where == IncidentFilter()  # no filter: every asserted incident, as export-ftm
+        only = None if everything else {i.id for i in iter_incidents(session, where)}
+        return write_ftm(session, out, only)
+    return write_export((incident_record(i) for i in iter_incidents(session, where)), fmt, out)
 
 
 def summary(db: DbOption = None) -> None:

@@ -58,7 +58,7 @@ def actor_entity_id(actor_id: str | None, name: str) -> str:
     return f"{PREFIX}-actor-{hashlib.sha1(name.casefold().encode()).hexdigest()[:16]}"
 
 
-def _actors(session: Session) -> tuple[list[dict], dict[str, list[str]]]:
+def _actors(session: Session, only: set[str] | None) -> tuple[list[dict], dict[str, list[str]]]:
     index = load_actors()
     entities: dict[str, dict] = {}
     involved: dict[str, list[str]] = defaultdict(list)
@@ -68,6 +68,8 @@ def _actors(session: Session) -> tuple[list[dict], dict[str, list[str]]]:
         )
     )
     for incident_id, actor_id, name in rows:
+        if only is not None and incident_id not in only:
+            continue
         eid = actor_entity_id(actor_id, name)
         involved[incident_id].append(eid)
         if eid in entities:
@@ -101,7 +103,9 @@ def _actors(session: Session) -> tuple[list[dict], dict[str, list[str]]]:
     return list(entities.values()), involved
 
 
-def _incidents(session: Session, involved: dict[str, list[str]]) -> Iterator[dict]:
+def _incidents(
+    session: Session, involved: dict[str, list[str]], only: set[str] | None
+) -> Iterator[dict]:
     vias: dict[str, list[str]] = defaultdict(list)
     for incident_id, country in session.execute(
         select(IncidentVia.incident_id, IncidentVia.country).order_by(
@@ -124,7 +128,11 @@ def _incidents(session: Session, involved: dict[str, list[str]]) -> Iterator[dic
         span_sources[st.incident_id].add(st.source_id)
     sources = {s.id: s for s in session.scalars(select(Source).execution_options(yield_per=1000))}
     query = select(Incident).where(Incident.modality == "asserted").order_by(Incident.id)
+    if only is not None:  # the incidents a filter chose (it decides about unasserted ones too)
+        query = select(Incident).order_by(Incident.id)
     for inc in session.scalars(query):
+        if only is not None and inc.id not in only:
+            continue
         src = sources.get(inc.source_id)
         route = " → ".join(c for c in [inc.origin, *vias.get(inc.id, []), inc.destination] if c)
         countries = [inc.country, inc.origin, inc.destination, *vias.get(inc.id, [])]
@@ -147,8 +155,10 @@ def _incidents(session: Session, involved: dict[str, list[str]]) -> Iterator[dic
         )
 
 
-def _items(session: Session, events: set[str]) -> Iterator[dict]:
+def _items(session: Session, events: set[str], only: set[str] | None) -> Iterator[dict]:
     for item in session.scalars(select(Item).order_by(Item.id)):
+        if only is not None and item.incident_id not in only:
+            continue
         eid = f"{PREFIX}-item-{item.id}"
         label = " ".join(p for p in (item.manufacturer, item.model, item.serial) if p)
         yield _entity(
@@ -188,20 +198,21 @@ def _items(session: Session, events: set[str]) -> Iterator[dict]:
             )
 
 
-def ftm_entities(session: Session) -> Iterator[dict]:
-    """Actors first, then incidents (Events) and items (Assets and their links)."""
-    actors, involved = _actors(session)
+def ftm_entities(session: Session, only: set[str] | None = None) -> Iterator[dict]:
+    """Actors first, then incidents (Events) and items (Assets and their links). With `only`, just
+    those incidents, the actors involved in them and the items documented in them."""
+    actors, involved = _actors(session, only)
     yield from actors
     events: set[str] = set()
-    for event in _incidents(session, involved):
+    for event in _incidents(session, involved, only):
         events.add(event["properties"]["recordId"][0])
         yield event
-    yield from _items(session, events)
+    yield from _items(session, events, only)
 
 
-def write_ftm(session: Session, out: TextIO) -> int:
+def write_ftm(session: Session, out: TextIO, only: set[str] | None = None) -> int:
     n = 0
-    for entity in ftm_entities(session):
+    for entity in ftm_entities(session, only):
         out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
         n += 1
     return n
