@@ -4,7 +4,7 @@ The web list and `armtrace incidents` order by (date IS NULL, date, id); with th
 both SQLite and PostgreSQL walk it instead of sorting every matching incident for each page.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-23
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
