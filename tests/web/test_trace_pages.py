@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from armtrace.web.models import AuditEntry
-from tests.web.conftest import World
+from tests.web.conftest import World, _incident
 from tests.web.test_pages import _login
 from tests.web.test_trace_actions import _record
 
@@ -58,3 +58,21 @@ def test_trace_requests_overdue_first_and_flags_for_analysts(world: World) -> No
         assert world.client.get(path).headers["content-security-policy"].startswith("default-src")
     world.client.cookies.clear()
     assert world.client.get("/flags", follow_redirects=False).status_code == 303
+
+
+def test_stock_page_accounts_a_holders_stocks_and_hides_restricted_figures(world: World) -> None:
+    with world.store.transaction() as s:
+        held = _incident("inc-stock-sec", "sec-src", (0, 45), type="stockpile", country="LY")
+        held.weapons[0].quantity = 1000
+        s.add(held)
+    _login(world.client, "analyst")
+    page = world.client.get("/stock?holder=ly&category=assault_rifle")
+    assert page.status_code == 200 and 'id="stock"' in page.text
+    row = page.text.split("<td>assault_rifle</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>1,000</td>" in row  # declared, from the restricted report
+    assert "<td>24</td>" in row  # 12 + 12 of Libya's rifles seized in Egypt
+    assert "<strong>976</strong>" in row
+    world.client.cookies.clear()
+    _login(world.client, "viewer")
+    row = world.client.get("/stock?holder=LY").text.split("<td>assault_rifle</td>", 1)[1]
+    assert "inc-stock-sec" not in row and "1,000" not in row and "<td>24</td>" in row

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from armtrace.store.models import Incident, IncidentWeapon
@@ -84,8 +84,14 @@ def _role(row) -> str | None:  # type: ignore[no-untyped-def]
 _LOCATED = re.compile(r"\b(located|recovered|secured|accounted for|found)\b", re.I)
 
 
-def accounts(session: Session, holder: str, category: str | None = None) -> list[Account]:
-    """Per category, the holder's declared stock and what is accounted for, with the incidents behind."""
+def accounts(
+    session: Session,
+    holder: str,
+    category: str | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> list[Account]:
+    """Per category, the holder's declared stock and what is accounted for, with the incidents behind.
+    `where` narrows the incidents counted (the web app passes what the user may see)."""
     holder = holder.upper()
     query = (
         select(
@@ -108,6 +114,8 @@ def accounts(session: Session, holder: str, category: str | None = None) -> list
     )
     if category:
         query = query.where(IncidentWeapon.category == category)
+    if where is not None:
+        query = query.where(where)
     found: dict[str, Account] = {}
     for row in session.execute(query):
         role = _role(row)

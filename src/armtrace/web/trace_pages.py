@@ -1,5 +1,6 @@
 """Pages for tracing and screening: items with their trace candidates (each explained, with confirm
-and reject buttons) and chain of custody, trace requests (overdue first) and screening flags.
+and reject buttons) and chain of custody, trace requests (overdue first), screening flags and
+stockpile accounting.
 
 They show what the API returns (the same functions, so the same visibility rules: a viewer never sees a
 restricted item, nor the requests or flags that rest on one) and write through the same audited
@@ -8,6 +9,7 @@ decision as `POST /api/items/{id}/decisions`; forms carry the session's CSRF tok
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -15,12 +17,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from armtrace.analysis.stock import accounts
 from armtrace.web import api_records
 from armtrace.web.deps import DB
 from armtrace.web.models import User
 from armtrace.web.pages import PAGE_SIZE, form_writer, render, signed_in
 from armtrace.web.trace_actions import record_decision
-from armtrace.web.visibility import ROLE_RANK
+from armtrace.web.visibility import ROLE_RANK, incident_visible, sees_restricted
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,6 +61,28 @@ def flags_page(request: Request, session: DB) -> Response:
         return api_records.list_flags(session, user, None, None, PAGE_SIZE, offset)
 
     return _listing(request, session, "flags.html", fetch)
+
+
+@router.get("/stock")
+def stock_page(request: Request, session: DB) -> Response:
+    """A holder's declared stocks against what was located, collected, destroyed or documented
+    elsewhere, per category, each figure linked to the incidents it rests on."""
+    user, row = signed_in(request, session)
+    holder = (request.query_params.get("holder") or "").strip().upper()[:2]
+    category = (request.query_params.get("category") or "").strip()[:40] or None
+    rows = []
+    if len(holder) == 2 and holder.isalpha():
+        where = None if sees_restricted(user) else incident_visible()
+        rows = accounts(session, holder, category, where)
+    return render(
+        "stock.html",
+        user=user,
+        csrf=row.csrf,
+        holder=holder,
+        category=category,
+        accounts=rows,
+        inf=math.inf,
+    )
 
 
 @router.get("/items/{item_id}")
