@@ -18,6 +18,9 @@ RECORDS = [
     marks("lot-1", serial_range="BG20000-BG20999", model="AKM", country="BG", year=1985),
     marks("ledger-4", serial="55501", model="Makarov"),
     marks("ledger-5", serial="55502", model="Makarov"),
+    marks("ledger-6", serial="PM213685", model="Makarov", manufacturer="Baikal", year=1962),
+    marks("ledger-7", serial="PM193685", model="Makarov", manufacturer="Baikal", year=2008),
+    marks("lot-2", serial_range="TU126699-TU127198", model="AK-74", manufacturer="Tula"),
 ]
 
 
@@ -115,3 +118,35 @@ def test_field_normalisers() -> None:
     assert country_of("Bulgarian") == country_of("bg") == "BG"
     assert manufacturer_of("Izhmash Plant") == manufacturer_of("IZHMASH") == "izhmash"
     assert calibre_of("7.62 x 39mm") == calibre_of("7.62×39") == "7.62x39"
+
+
+def test_other_marks_tell_apart_two_weapons_a_reading_fits(matcher: Matcher) -> None:
+    # PM??3685 fits PM213685 and PM193685: the year mark names one of them.
+    result = matcher.trace(item("PM??3685", model="Makarov", year=1962))
+    assert result.decision == "match"
+    assert result.candidates[0].record == "ledger-6"
+    assert "year: 1962 vs 2008" in result.candidates[1].disagreements
+    # with no year read, nothing tells them apart
+    assert matcher.trace(item("PM??3685", model="Makarov")).decision == "possible"
+
+
+def test_partial_reading_fitting_one_serial_of_a_lot_matches(matcher: Matcher) -> None:
+    result = matcher.trace(item("TU12?082", model="AK74"))
+    assert result.decision == "match"
+    assert result.candidates[0].record == "lot-2"
+    assert "(as TU127082)" in result.candidates[0].agreements[0]
+
+
+def test_partial_reading_fitting_a_lot_in_several_places_is_only_possible(
+    matcher: Matcher,
+) -> None:
+    result = matcher.trace(item("TU12708?", model="AK74"))
+    assert result.decision == "possible"
+    assert "(10 serials of it fit)" in result.candidates[0].agreements[0]
+
+
+def test_cut_off_reading_meets_its_lot(matcher: Matcher) -> None:
+    result = matcher.trace(item("*127082", model="AK74"))
+    assert result.candidates[0].record == "lot-2"
+    assert result.decision == "match"
+    assert matcher.trace(item("*127999", model="AK74")).decision == "none"  # past the lot's end

@@ -112,3 +112,17 @@ def test_range_overlaps_pattern() -> None:
     assert rng.overlaps_pattern("AK1?50")
     assert not rng.overlaps_pattern("AK2?50")
     assert not rng.overlaps_pattern("AK*50")
+
+
+def test_range_fillings() -> None:
+    rng = parse_range("AK100000-AK100999")
+    assert rng is not None
+    assert rng.fillings("AK10?05?") == [f"AK1000{d}{e}" for d in "5" for e in "0123456789"]
+    assert rng.fillings("AK1?0123") == ["AK100123"]  # only 0 keeps it in the lot
+    assert rng.fillings("*0123") == ["AK100123"]  # a cut-off start
+    assert rng.fillings("*K100123") == ["AK100123"]  # cut inside the prefix
+    assert rng.fillings("*X100123") == []
+    assert rng.fillings("*12?") == [f"AK10012{d}" for d in "0123456789"]
+    assert rng.fillings("BG10?050") == []
+    assert rng.fillings("AK*12") is None  # a gap in the middle: no serial can be named
+    assert len(rng.fillings("AK10????") or []) == 0  # too many holes to spell out

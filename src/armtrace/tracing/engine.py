@@ -31,6 +31,7 @@ from armtrace.tracing.serials import (
     WILDCARD_ONE,
     SerialRange,
     fold,
+    is_pattern,
     known_chars,
     pattern_matches,
     split_serial,
@@ -58,7 +59,9 @@ class Candidate:
     agreements: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
     serial_level: str = "none"  # identical, folded, pattern, range, near, different, missing
-    identity: str | None = None  # the folded serial this candidate pins the item to, if any
+    # The folded serials of the weapons this record may be the item's: one for a ledger row, those
+    # of a lot that fit a partial reading; none where the serial disagrees.
+    identities: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -86,6 +89,7 @@ class TraceResult:
 # Levels that identify one weapon; a near serial (one character off) never makes a match alone,
 # because lots are numbered consecutively and the neighbour agrees on every other mark.
 STRONG_LEVELS = frozenset({"identical", "folded", "pattern", "range"})
+RANGE_FILLINGS = 1000  # serials of a lot named as fitting a partial reading, at most
 
 
 class Matcher:
@@ -225,16 +229,29 @@ class Matcher:
 
     def _decide(self, cands: list[Candidate]) -> str:
         t = self.thresholds
-        strong = [c for c in cands if c.score >= t.match and c.serial_level in STRONG_LEVELS]
-        if strong:
-            # Two records both fitting a partial reading with different serials: the reading cannot
-            # tell them apart, so the analyst must. Records of one serial (ledger row, transfer,
-            # collection) or a range around it are the same weapon's history, not a conflict.
-            identities = {c.identity for c in strong if c.identity is not None}
-            return "match" if len(identities) <= 1 else "possible"
-        if cands and cands[0].score >= t.possible:
-            return "possible"
-        return "none"
+        if not cands:
+            return "none"
+        if self.posterior(cands) >= t.match:
+            return "match"
+        return "possible" if max(c.score for c in cands) >= t.possible else "none"
+
+    @staticmethod
+    def posterior(cands: list[Candidate]) -> float:
+        """How likely the best-supported weapon is the item, against every other weapon the
+        candidates name and against none of them (odds 1: the item may be unregistered).
+
+        Records of one serial (ledger row, transfer, collection) are one weapon's history, so a
+        weapon's odds are those of its best record. A lot fitting a partial reading in k places
+        names k weapons, each as likely as one ledger row that fits. Two weapons that fit equally
+        well split the odds, so only the analyst can tell them apart ("possible"). A serial one
+        character off names no weapon here: it takes a second misreading to get there.
+        """
+        odds: dict[str, float] = {}
+        for c in cands:
+            if c.serial_level in STRONG_LEVELS:
+                for ident in c.identities:
+                    odds[ident] = max(odds.get(ident, 0.0), 2.0**c.weight)
+        return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
 
 
 def _deletions(serial: str) -> list[str]:
@@ -258,7 +275,7 @@ def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
     if want:
         fwant = fold(want)
         if got == want:
-            _agree(cand, "serial", f"identical ({want})", 18.0, "identical", fwant)
+            _agree(cand, "serial", f"identical ({want})", 18.0, "identical", (fwant,))
         elif fgot == fwant:
             _agree(
                 cand,
@@ -266,13 +283,13 @@ def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
                 f"equal allowing photo misreadings ({got} ~ {want})",
                 15.0,
                 "folded",
-                fwant,
+                (fwant,),
             )
         elif (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
-            bits = min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
-            _agree(cand, "serial", f"partial reading {got} fits {want}", bits, "pattern", fwant)
+            bits = _partial_bits(got)
+            _agree(cand, "serial", f"partial reading {got} fits {want}", bits, "pattern", (fwant,))
         elif len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
-            _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, "near", None)
+            _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, "near", (fwant,))
         else:
             _disagree(cand, "serial", f"{got} vs {want}", -12.0, "different")
         return
@@ -284,11 +301,22 @@ def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
 
 def _compare_range(cand: Candidate, got: str, fgot: str, rng: SerialRange) -> None:
     if fgot in rng:
-        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", None)
-    elif rng.overlaps_pattern(fgot):
-        _agree(cand, "serial", f"partial reading {got} may lie in range {rng}", 8.0, "range", None)
+        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", (fgot,))
+        return
+    fits = rng.fillings(fgot, RANGE_FILLINGS) if is_pattern(fgot) else None
+    if fits:
+        # Each serial of the lot that fits is as likely as one ledger row that fits the reading.
+        text = f"partial reading {got} may lie in range {rng}" + (
+            f" (as {fits[0]})" if len(fits) == 1 else f" ({len(fits)} serials of it fit)"
+        )
+        _agree(cand, "serial", text, _partial_bits(got), "range", tuple(fits))
     else:
         _disagree(cand, "serial", f"{got} outside range {rng}", -12.0, "different")
+
+
+def _partial_bits(got: str) -> float:
+    """Each character read narrows the field about tenfold, less what an unread run may hold."""
+    return min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
 
 
 def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
@@ -359,12 +387,12 @@ def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
 
 
 def _agree(
-    cand: Candidate, name: str, text: str, bits: float, level: str, ident: str | None
+    cand: Candidate, name: str, text: str, bits: float, level: str, idents: tuple[str, ...]
 ) -> None:
     cand.agreements.append(f"{name}: {text}")
     cand.weight += bits
     cand.serial_level = level
-    cand.identity = ident
+    cand.identities = idents
 
 
 def _disagree(cand: Candidate, name: str, text: str, bits: float, level: str) -> None:
