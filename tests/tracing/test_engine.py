@@ -150,3 +150,24 @@ def test_cut_off_reading_meets_its_lot(matcher: Matcher) -> None:
     assert result.candidates[0].record == "lot-2"
     assert result.decision == "match"
     assert matcher.trace(item("*127999", model="AK74")).decision == "none"  # past the lot's end
+
+
+def test_cut_off_reading_meets_an_all_digit_lot() -> None:
+    # FN FAL serials such as 77190971 have no letter prefix: a cut-off start leaves more than two
+    # digits to spell out, so the lot is checked directly.
+    lot = marks("lot-77", serial_range="77190971-77191970", model="FN FAL", manufacturer="FN Herstal",
+                country="BE")  # fmt: skip
+    lots = Matcher([lot])
+    result = lots.trace(item("*91098", model="FAL", manufacturer="FN", country="Belgium"))
+    assert [c.record for c in result.candidates] == ["lot-77"]
+    assert result.decision == "match"
+    assert lots.trace(item("*92098", model="FAL")).candidates == []
+
+
+def test_models_of_different_calibres_clash_harder() -> None:
+    # Type 56 and AKM are look-alikes (both 7.62x39); a G3 (7.62x51) is not mistaken for either.
+    record = marks("r", serial="56153799", model="Type 56")
+    lookalike = Matcher([record]).compare(item("56153799", model="AKM"), record)
+    other = Matcher([record]).compare(item("56153799", model="G3"), record)
+    assert lookalike.weight - other.weight == 4.0
+    assert "model: G3 vs Type 56 (both assault_rifle, different calibres)" in other.disagreements

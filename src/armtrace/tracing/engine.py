@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
+from armtrace.reference.weapons import load_taxonomy
 from armtrace.tracing.fields import Marks
 from armtrace.tracing.serials import (
     WILDCARD_ANY,
@@ -194,7 +195,8 @@ class Matcher:
 
     def _tail_in_ranges(self, tail: str) -> list[int]:
         """Ranges that may hold a serial whose start was cut off: the missing leading digits (at
-        most two) are spelled out for every prefix that has ranges."""
+        most two) are spelled out for every prefix that has ranges. More are missing where the
+        serial is all digits (its "prefix" is empty): those few ranges are checked one by one."""
         if not tail.isdigit() or len(tail) < 4:
             return []
         found: list[int] = []
@@ -205,7 +207,19 @@ class Matcher:
                     found += self._in_ranges(
                         f"{prefix}{lead:0{missing}d}{tail}" if missing else prefix + tail
                     )
+            elif missing > 2:
+                found += [
+                    idx
+                    for _, _, idx in self._ranges[prefix]
+                    if self._range_of(idx).width == width
+                    and self._range_of(idx).fillings(WILDCARD_ANY + tail, 1)
+                ]
         return found
+
+    def _range_of(self, idx: int) -> SerialRange:
+        rng = self.records[idx].range
+        assert rng is not None  # only records with a range are indexed as runs
+        return rng
 
     # -- comparing and deciding -------------------------------------------------------------------
 
@@ -331,16 +345,33 @@ def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
                 f"model: {item.model} vs {record.model} (not in the taxonomy)"
             )
             cand.weight -= 1.0
-        elif item.category == record.category:
+        elif item.category == record.category and _same_calibre(item.model, record.model):
+            # An AKM, a Type 56 and an AK-47 look alike; documenters do mix them up.
             cand.disagreements.append(
                 f"model: {item.model} vs {record.model} (both {item.category})"
             )
             cand.weight -= 2.0
+        elif item.category == record.category:
+            # A G3 is not taken for a Type 56: they do not even fire the same cartridge.
+            cand.disagreements.append(
+                f"model: {item.model} vs {record.model} (both {item.category},"
+                " different calibres)"
+            )
+            cand.weight -= 6.0
         else:
             cand.disagreements.append(f"model: {item.model} vs {record.model}")
             cand.weight -= 8.0
     elif item.category and record.category:
         _compare_exact(cand, "category", item.category, record.category, 1.0, -8.0)
+
+
+def _same_calibre(a: str, b: str) -> bool:
+    """Do the taxonomy's calibres for two models agree (or is one of them unknown)?"""
+    models = load_taxonomy().models
+    first, second = models.get(a), models.get(b)
+    if first is None or second is None or not first.calibre or not second.calibre:
+        return True
+    return first.calibre == second.calibre
 
 
 def _compare_text(
