@@ -354,8 +354,7 @@ def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
         elif item.category == record.category:
             # A G3 is not taken for a Type 56: they do not even fire the same cartridge.
             cand.disagreements.append(
-                f"model: {item.model} vs {record.model} (both {item.category},"
-                " different calibres)"
+                f"model: {item.model} vs {record.model} (both {item.category}, different calibres)"
             )
             cand.weight -= 6.0
         else:
