@@ -194,26 +194,29 @@ class Matcher:
         return [idx for lo, hi, idx in runs[start:stop] if lo <= high and hi >= low]
 
     def _tail_in_ranges(self, tail: str) -> list[int]:
-        """Ranges that may hold a serial whose start was cut off: the missing leading digits (at
-        most two) are spelled out for every prefix that has ranges. More are missing where the
-        serial is all digits (its "prefix" is empty): those few ranges are checked one by one."""
+        """Ranges that may hold a serial whose start was cut off. Per prefix, the missing leading
+        digits are spelled out and looked up where that takes fewer look-ups than the prefix has
+        ranges; otherwise (all-digit serials miss many digits) each range is checked."""
         if not tail.isdigit() or len(tail) < 4:
             return []
         found: list[int] = []
         for prefix, width in self._range_widths:
             missing = width - len(tail)
-            if 0 <= missing <= 2:
+            runs = self._ranges[prefix]
+            if missing < 0:
+                continue
+            if 10**missing <= len(runs):
                 for lead in range(10**missing):
                     found += self._in_ranges(
                         f"{prefix}{lead:0{missing}d}{tail}" if missing else prefix + tail
                     )
-            elif missing > 2:
-                found += [
-                    idx
-                    for _, _, idx in self._ranges[prefix]
-                    if self._range_of(idx).width == width
-                    and self._range_of(idx).fillings(WILDCARD_ANY + tail, 1)
-                ]
+                continue
+            found += [
+                idx
+                for _, _, idx in runs
+                if self._range_of(idx).width == width
+                and self._range_of(idx).fillings(WILDCARD_ANY + tail, 1)
+            ]
         return found
 
     def _range_of(self, idx: int) -> SerialRange:
@@ -225,8 +228,14 @@ class Matcher:
 
     def compare(self, item: Marks, record: Marks) -> Candidate:
         """Score one pair and explain it."""
+        level = _serial_level(item.serial, item.folded, record, record.folded)
+        return self._candidate(item, item.folded, record, record.folded, level)
+
+    def _candidate(
+        self, item: Marks, fgot: str, record: Marks, fwant: str, level: str
+    ) -> Candidate:
         cand = Candidate(record=record.id, score=0.0, weight=self.thresholds.prior)
-        _compare_serial(cand, item, record)
+        _compare_serial(cand, item.serial, fgot, record, fwant, level)
         _compare_model(cand, item, record)
         _compare_text(cand, "manufacturer", item.manufacturer, record.manufacturer, 3.0, -3.0)
         _compare_exact(cand, "country", item.country, record.country, 2.0, -5.0)
@@ -236,7 +245,18 @@ class Matcher:
         return cand
 
     def trace(self, item: Marks, limit: int = 5) -> TraceResult:
-        cands = [self.compare(item, self.records[i]) for i in self.block(item)]
+        fgot = item.folded
+        found = [
+            (i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+            for i in self.block(item)
+        ]
+        # Blocking on deletions brings many records whose serial differs: they can be neither a
+        # match nor 'possible', so they are scored only when nothing else was found.
+        kept = [(i, level) for i, level in found if level != "different"] or found
+        cands = [
+            self._candidate(item, fgot, self.records[i], self._folded[i], level)
+            for i, level in kept
+        ]
         cands.sort(key=lambda c: (-c.weight, c.record))
         shown = [c for c in cands if c.score >= self.thresholds.possible][:limit] or cands[:1]
         return TraceResult(item.id, self._decide(cands), shown)
@@ -283,34 +303,42 @@ def _expand(folded: str) -> list[str]:
     return [k.replace(WILDCARD_ONE, "", 1) for k in keys]
 
 
-def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
-    got, want = item.serial, record.serial
-    fgot = fold(got)
-    if want:
-        fwant = fold(want)
-        if got == want:
-            _agree(cand, "serial", f"identical ({want})", 18.0, "identical", (fwant,))
-        elif fgot == fwant:
-            _agree(
-                cand,
-                "serial",
-                f"equal allowing photo misreadings ({got} ~ {want})",
-                15.0,
-                "folded",
-                (fwant,),
-            )
-        elif (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
-            bits = _partial_bits(got)
-            _agree(cand, "serial", f"partial reading {got} fits {want}", bits, "pattern", (fwant,))
-        elif len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
-            _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, "near", (fwant,))
-        else:
-            _disagree(cand, "serial", f"{got} vs {want}", -12.0, "different")
-        return
-    if record.range is not None:
+def _serial_level(got: str, fgot: str, record: Marks, fwant: str) -> str:
+    """How a reading meets a record's own serial; "range" for a lot, refined by `_compare_range`."""
+    want = record.serial
+    if not want:
+        return "range" if record.range is not None else "missing"
+    if got == want:
+        return "identical"
+    if fgot == fwant:
+        return "folded"
+    if (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
+        return "pattern"
+    if len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
+        return "near"
+    return "different"
+
+
+def _compare_serial(
+    cand: Candidate, got: str, fgot: str, record: Marks, fwant: str, level: str
+) -> None:
+    want = record.serial
+    if level == "identical":
+        _agree(cand, "serial", f"identical ({want})", 18.0, level, (fwant,))
+    elif level == "folded":
+        text = f"equal allowing photo misreadings ({got} ~ {want})"
+        _agree(cand, "serial", text, 15.0, level, (fwant,))
+    elif level == "pattern":
+        text = f"partial reading {got} fits {want}"
+        _agree(cand, "serial", text, _partial_bits(got), level, (fwant,))
+    elif level == "near":
+        _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, level, (fwant,))
+    elif level == "different":
+        _disagree(cand, "serial", f"{got} vs {want}", -12.0, level)
+    elif record.range is not None:
         _compare_range(cand, got, fgot, record.range)
-        return
-    cand.serial_level = "missing"
+    else:
+        cand.serial_level = "missing"
 
 
 def _compare_range(cand: Candidate, got: str, fgot: str, rng: SerialRange) -> None:
