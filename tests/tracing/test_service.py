@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from armtrace.analysis.flows import country_flows
 from armtrace.records.importer import iter_records
 from armtrace.store import Store
 from armtrace.tracing.service import chain_of_custody, decide, decision_history, trace_items
@@ -91,6 +92,7 @@ def test_confirming_upgrades_the_incident(world: Store) -> None:
                 source_id="s1",
                 position=0,
                 type="seizure",
+                country="ML",
                 grade="reported",
                 created_at=now,
             )
@@ -98,6 +100,12 @@ def test_confirming_upgrades_the_incident(world: Store) -> None:
     add_item(world, ItemInput(id="gao-9", serial="AK14172", incident_id="inc-1"))
     decide(world, "gao-9", ids(world)["stockpile:AK 1-4172"], "confirmed", "analyst B")
     with world.session() as s:
-        assert s.get(Incident, "inc-1").grade == "confirmed"
-        (st,) = s.query(Statement).filter_by(incident_id="inc-1").all()
-        assert st.author == "analyst:analyst B" and "stockpile record" in (st.value or "")
+        incident = s.get(Incident, "inc-1")
+        assert incident.grade == "confirmed"
+        # the ledger's depot is in Libya: the seizure in Mali becomes a LY → ML flow on this item
+        assert (incident.origin, incident.country) == ("LY", "ML")
+        grade, origin = s.query(Statement).filter_by(incident_id="inc-1").order_by(Statement.id)
+        assert grade.author == "analyst:analyst B" and "stockpile record" in (grade.value or "")
+        assert origin.field == "origin" and origin.value.startswith("LY: item traced to stockpile")
+        flows = {(f.path, f.grades.get("confirmed")) for f in country_flows(s)}
+    assert (("LY", "ML"), 1) in flows
