@@ -31,6 +31,15 @@ from armtrace.tracing.serials import (
         ("١٤١٧٢", "14172"),  # Arabic-Indic digits
         ("۱۴۱۷۲", "14172"),  # Eastern Arabic-Indic (Persian) digits
         ("ＡＫ１４", "AK14"),  # full-width forms
+        ("Nr. 14172", "14172"),  # and "Nr."
+        ("NO 14172", "14172"),  # "No" before a number, without its dot
+        ("No14", "NO14"),  # but letters run into the serial are part of it
+        ("  ak\t14  ", "AK14"),  # tabs and surrounding blanks
+        ("AK(14)[172]", "AK14172"),  # brackets
+        ("AK·14'172\"", "AK14172"),  # middle dots and quotes
+        ("ак-14", "AK14"),  # lower-case Cyrillic
+        ("AK\ufffd72", "AK?72"),  # a character lost in transcription (U+FFFD) is illegible
+        ("AK...172", "AK*172"),  # three dots: an unread run
         ("1-4?72", "14?72"),  # `?` kept: an illegible character
         ("AK…172", "AK*172"),  # an ellipsis: an unread run
         ("AK**172", "AK*172"),
