@@ -125,7 +125,9 @@ def test_other_marks_tell_apart_two_weapons_a_reading_fits(matcher: Matcher) -> 
     result = matcher.trace(item("PM??3685", model="Makarov", year=1962))
     assert result.decision == "match"
     assert result.candidates[0].record == "ledger-6"
-    assert "year: 1962 vs 2008" in result.candidates[1].disagreements
+    other = next(r for r in RECORDS if r.id == "ledger-7")
+    clash = matcher.compare(item("PM??3685", model="Makarov", year=1962), other)
+    assert "year: 1962 vs 2008 (another decade)" in clash.disagreements
     # with no year read, nothing tells them apart
     assert matcher.trace(item("PM??3685", model="Makarov")).decision == "possible"
 
@@ -171,3 +173,15 @@ def test_models_of_different_calibres_clash_harder() -> None:
     other = Matcher([record]).compare(item("56153799", model="G3"), record)
     assert lookalike.weight - other.weight == 4.0
     assert "model: G3 vs Type 56 (both assault_rifle, different calibres)" in other.disagreements
+
+
+def test_year_clash_weighs_by_the_digits_it_takes_to_misread() -> None:
+    record = marks("r", serial="PM213685", year=1978)
+    m = Matcher([record])
+    weights = {
+        y: m.compare(item("PM213685", year=y), record).weight for y in (1978, 1979, 1973, 1961)
+    }
+    # one year apart is a New Year effect; 1973 is one misread digit; 1961 takes two
+    assert weights[1978] - weights[1979] == 2.0
+    assert weights[1979] - weights[1973] == 6.0
+    assert weights[1973] - weights[1961] == 4.0

@@ -438,10 +438,15 @@ def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
         cand.weight += 2.0
     elif abs(got - want) == 1:  # year marks and ledger years differ by one around New Year
         cand.agreements.append(f"year: {got} vs {want} (one year apart)")
-    else:
-        # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon.
+    elif got // 10 == want // 10:
+        # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon,
+        # short of one misread digit (1973 for 1978).
         cand.disagreements.append(f"year: {got} vs {want}")
         cand.weight -= 6.0
+    else:
+        # Another decade takes two misread digits: much stronger evidence still.
+        cand.disagreements.append(f"year: {got} vs {want} (another decade)")
+        cand.weight -= 10.0
 
 
 def _agree(
