@@ -185,3 +185,11 @@ def test_year_clash_weighs_by_the_digits_it_takes_to_misread() -> None:
     assert weights[1978] - weights[1979] == 2.0
     assert weights[1979] - weights[1973] == 6.0
     assert weights[1973] - weights[1961] == 4.0
+
+
+def test_trace_many_in_worker_processes_gives_the_same_results(matcher: Matcher) -> None:
+    readings = ["AK14172", "AK1-4?72", "5550?", "*733561", "BG-20517", "ZZ99999", "TU12?082"]
+    items = [item(readings[i % len(readings)]) for i in range(2100)]
+    alone = [r.as_dict() for r in matcher.trace_many(items)]
+    assert [r.as_dict() for r in matcher.trace_many(items, processes=2)] == alone
+    assert {r["decision"] for r in alone} == {"match", "possible", "none"}

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import multiprocessing as mp
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -261,6 +262,24 @@ class Matcher:
         shown = [c for c in cands if c.score >= self.thresholds.possible][:limit] or cands[:1]
         return TraceResult(item.id, self._decide(cands), shown)
 
+    def trace_many(
+        self, items: Sequence[Marks], processes: int = 1, limit: int = 5
+    ) -> list[TraceResult]:
+        """Trace many items, in order. Tracing is pure-Python CPU work, so with `processes` > 1 the
+        items are shared out among forked workers that read this index copy-on-write (no pickling
+        of the index); where fork is not available they are traced here."""
+        if processes <= 1 or len(items) < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+            return [self.trace(item, limit) for item in items]
+        global _FORKED
+        _FORKED = (self, items, limit)
+        step = max(PARALLEL_MIN // 2, len(items) // (processes * 8))  # small chunks even the load
+        try:
+            with mp.get_context("fork").Pool(processes) as pool:
+                chunks = pool.map(_trace_slice, [(i, i + step) for i in range(0, len(items), step)])
+        finally:
+            _FORKED = None
+        return [result for chunk in chunks for result in chunk]
+
     def _decide(self, cands: list[Candidate]) -> str:
         t = self.thresholds
         if not cands:
@@ -286,6 +305,16 @@ class Matcher:
                 for ident in c.identities:
                     odds[ident] = max(odds.get(ident, 0.0), 2.0**c.weight)
         return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
+
+
+PARALLEL_MIN = 2000  # fewer items are traced faster than workers start
+_FORKED: tuple[Matcher, Sequence[Marks], int] | None = None  # what forked workers read
+
+
+def _trace_slice(bounds: tuple[int, int]) -> list[TraceResult]:
+    assert _FORKED is not None  # set by trace_many before the workers fork
+    matcher, items, limit = _FORKED
+    return [matcher.trace(item, limit) for item in items[bounds[0] : bounds[1]]]
 
 
 def _deletions(serial: str) -> list[str]:
