@@ -36,8 +36,10 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) armtrace-demo.db* .pytest_cache .ruff_cache
 
-# Serial matching: synthetic registries with ground truth (flags: --records 1000000 --items 100000).
+# Serial matching: synthetic registries with ground truth, and Splink on the same data as the baseline
+# (flags: --records 1000000 --items 100000 --splink 100000 --breakdown).
 bench-tracing: $(STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/tracing.py $(ARGS)
 
 # End-to-end ingest into SQLite on a generated corpus, 1 and 2 local workers (ARGS="--sizes 10000 100000").

@@ -31,6 +31,15 @@ from armtrace.tracing.serials import (
         ("١٤١٧٢", "14172"),  # Arabic-Indic digits
         ("۱۴۱۷۲", "14172"),  # Eastern Arabic-Indic (Persian) digits
         ("ＡＫ１４", "AK14"),  # full-width forms
+        ("Nr. 14172", "14172"),  # and "Nr."
+        ("NO 14172", "14172"),  # "No" before a number, without its dot
+        ("No14", "NO14"),  # but letters run into the serial are part of it
+        ("  ak\t14  ", "AK14"),  # tabs and surrounding blanks
+        ("AK(14)[172]", "AK14172"),  # brackets
+        ("AK·14'172\"", "AK14172"),  # middle dots and quotes
+        ("ак-14", "AK14"),  # lower-case Cyrillic
+        ("AK\ufffd72", "AK?72"),  # a character lost in transcription (U+FFFD) is illegible
+        ("AK...172", "AK*172"),  # three dots: an unread run
         ("1-4?72", "14?72"),  # `?` kept: an illegible character
         ("AK…172", "AK*172"),  # an ellipsis: an unread run
         ("AK**172", "AK*172"),
@@ -112,3 +121,17 @@ def test_range_overlaps_pattern() -> None:
     assert rng.overlaps_pattern("AK1?50")
     assert not rng.overlaps_pattern("AK2?50")
     assert not rng.overlaps_pattern("AK*50")
+
+
+def test_range_fillings() -> None:
+    rng = parse_range("AK100000-AK100999")
+    assert rng is not None
+    assert rng.fillings("AK10?05?") == [f"AK1000{d}{e}" for d in "5" for e in "0123456789"]
+    assert rng.fillings("AK1?0123") == ["AK100123"]  # only 0 keeps it in the lot
+    assert rng.fillings("*0123") == ["AK100123"]  # a cut-off start
+    assert rng.fillings("*K100123") == ["AK100123"]  # cut inside the prefix
+    assert rng.fillings("*X100123") == []
+    assert rng.fillings("*12?") == [f"AK10012{d}" for d in "0123456789"]
+    assert rng.fillings("BG10?050") == []
+    assert rng.fillings("AK*12") is None  # a gap in the middle: no serial can be named
+    assert len(rng.fillings("AK10????") or []) == 0  # too many holes to spell out

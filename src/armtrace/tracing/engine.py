@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import bisect
 import math
+import multiprocessing as mp
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
+from armtrace.reference.weapons import load_taxonomy
 from armtrace.tracing.fields import Marks
 from armtrace.tracing.serials import (
     WILDCARD_ANY,
     WILDCARD_ONE,
     SerialRange,
     fold,
+    is_pattern,
     known_chars,
     pattern_matches,
     split_serial,
@@ -58,7 +61,9 @@ class Candidate:
     agreements: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
     serial_level: str = "none"  # identical, folded, pattern, range, near, different, missing
-    identity: str | None = None  # the folded serial this candidate pins the item to, if any
+    # The folded serials of the weapons this record may be the item's: one for a ledger row, those
+    # of a lot that fit a partial reading; none where the serial disagrees.
+    identities: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -86,6 +91,7 @@ class TraceResult:
 # Levels that identify one weapon; a near serial (one character off) never makes a match alone,
 # because lots are numbered consecutively and the neighbour agrees on every other mark.
 STRONG_LEVELS = frozenset({"identical", "folded", "pattern", "range"})
+RANGE_FILLINGS = 1000  # serials of a lot named as fitting a partial reading, at most
 
 
 class Matcher:
@@ -189,26 +195,48 @@ class Matcher:
         return [idx for lo, hi, idx in runs[start:stop] if lo <= high and hi >= low]
 
     def _tail_in_ranges(self, tail: str) -> list[int]:
-        """Ranges that may hold a serial whose start was cut off: the missing leading digits (at
-        most two) are spelled out for every prefix that has ranges."""
+        """Ranges that may hold a serial whose start was cut off. Per prefix, the missing leading
+        digits are spelled out and looked up where that takes fewer look-ups than the prefix has
+        ranges; otherwise (all-digit serials miss many digits) each range is checked."""
         if not tail.isdigit() or len(tail) < 4:
             return []
         found: list[int] = []
         for prefix, width in self._range_widths:
             missing = width - len(tail)
-            if 0 <= missing <= 2:
+            runs = self._ranges[prefix]
+            if missing < 0:
+                continue
+            if 10**missing <= len(runs):
                 for lead in range(10**missing):
                     found += self._in_ranges(
                         f"{prefix}{lead:0{missing}d}{tail}" if missing else prefix + tail
                     )
+                continue
+            found += [
+                idx
+                for _, _, idx in runs
+                if self._range_of(idx).width == width
+                and self._range_of(idx).fillings(WILDCARD_ANY + tail, 1)
+            ]
         return found
+
+    def _range_of(self, idx: int) -> SerialRange:
+        rng = self.records[idx].range
+        assert rng is not None  # only records with a range are indexed as runs
+        return rng
 
     # -- comparing and deciding -------------------------------------------------------------------
 
     def compare(self, item: Marks, record: Marks) -> Candidate:
         """Score one pair and explain it."""
+        level = _serial_level(item.serial, item.folded, record, record.folded)
+        return self._candidate(item, item.folded, record, record.folded, level)
+
+    def _candidate(
+        self, item: Marks, fgot: str, record: Marks, fwant: str, level: str
+    ) -> Candidate:
         cand = Candidate(record=record.id, score=0.0, weight=self.thresholds.prior)
-        _compare_serial(cand, item, record)
+        _compare_serial(cand, item.serial, fgot, record, fwant, level)
         _compare_model(cand, item, record)
         _compare_text(cand, "manufacturer", item.manufacturer, record.manufacturer, 3.0, -3.0)
         _compare_exact(cand, "country", item.country, record.country, 2.0, -5.0)
@@ -218,23 +246,75 @@ class Matcher:
         return cand
 
     def trace(self, item: Marks, limit: int = 5) -> TraceResult:
-        cands = [self.compare(item, self.records[i]) for i in self.block(item)]
+        fgot = item.folded
+        found = [
+            (i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+            for i in self.block(item)
+        ]
+        # Blocking on deletions brings many records whose serial differs: they can be neither a
+        # match nor 'possible', so they are scored only when nothing else was found.
+        kept = [(i, level) for i, level in found if level != "different"] or found
+        cands = [
+            self._candidate(item, fgot, self.records[i], self._folded[i], level)
+            for i, level in kept
+        ]
         cands.sort(key=lambda c: (-c.weight, c.record))
         shown = [c for c in cands if c.score >= self.thresholds.possible][:limit] or cands[:1]
         return TraceResult(item.id, self._decide(cands), shown)
 
+    def trace_many(
+        self, items: Sequence[Marks], processes: int = 1, limit: int = 5
+    ) -> list[TraceResult]:
+        """Trace many items, in order. Tracing is pure-Python CPU work, so with `processes` > 1 the
+        items are shared out among forked workers that read this index copy-on-write (no pickling
+        of the index); where fork is not available they are traced here."""
+        if processes <= 1 or len(items) < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+            return [self.trace(item, limit) for item in items]
+        global _FORKED
+        _FORKED = (self, items, limit)
+        step = max(PARALLEL_MIN // 2, len(items) // (processes * 8))  # small chunks even the load
+        try:
+            with mp.get_context("fork").Pool(processes) as pool:
+                chunks = pool.map(_trace_slice, [(i, i + step) for i in range(0, len(items), step)])
+        finally:
+            _FORKED = None
+        return [result for chunk in chunks for result in chunk]
+
     def _decide(self, cands: list[Candidate]) -> str:
         t = self.thresholds
-        strong = [c for c in cands if c.score >= t.match and c.serial_level in STRONG_LEVELS]
-        if strong:
-            # Two records both fitting a partial reading with different serials: the reading cannot
-            # tell them apart, so the analyst must. Records of one serial (ledger row, transfer,
-            # collection) or a range around it are the same weapon's history, not a conflict.
-            identities = {c.identity for c in strong if c.identity is not None}
-            return "match" if len(identities) <= 1 else "possible"
-        if cands and cands[0].score >= t.possible:
-            return "possible"
-        return "none"
+        if not cands:
+            return "none"
+        if self.posterior(cands) >= t.match:
+            return "match"
+        return "possible" if max(c.score for c in cands) >= t.possible else "none"
+
+    @staticmethod
+    def posterior(cands: list[Candidate]) -> float:
+        """How likely the best-supported weapon is the item, against every other weapon the
+        candidates name and against none of them (odds 1: the item may be unregistered).
+
+        Records of one serial (ledger row, transfer, collection) are one weapon's history, so a
+        weapon's odds are those of its best record. A lot fitting a partial reading in k places
+        names k weapons, each as likely as one ledger row that fits. Two weapons that fit equally
+        well split the odds, so only the analyst can tell them apart ("possible"). A serial one
+        character off names no weapon here: it takes a second misreading to get there.
+        """
+        odds: dict[str, float] = {}
+        for c in cands:
+            if c.serial_level in STRONG_LEVELS:
+                for ident in c.identities:
+                    odds[ident] = max(odds.get(ident, 0.0), 2.0**c.weight)
+        return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
+
+
+PARALLEL_MIN = 2000  # fewer items are traced faster than workers start
+_FORKED: tuple[Matcher, Sequence[Marks], int] | None = None  # what forked workers read
+
+
+def _trace_slice(bounds: tuple[int, int]) -> list[TraceResult]:
+    assert _FORKED is not None  # set by trace_many before the workers fork
+    matcher, items, limit = _FORKED
+    return [matcher.trace(item, limit) for item in items[bounds[0] : bounds[1]]]
 
 
 def _deletions(serial: str) -> list[str]:
@@ -252,43 +332,62 @@ def _expand(folded: str) -> list[str]:
     return [k.replace(WILDCARD_ONE, "", 1) for k in keys]
 
 
-def _compare_serial(cand: Candidate, item: Marks, record: Marks) -> None:
-    got, want = item.serial, record.serial
-    fgot = fold(got)
-    if want:
-        fwant = fold(want)
-        if got == want:
-            _agree(cand, "serial", f"identical ({want})", 18.0, "identical", fwant)
-        elif fgot == fwant:
-            _agree(
-                cand,
-                "serial",
-                f"equal allowing photo misreadings ({got} ~ {want})",
-                15.0,
-                "folded",
-                fwant,
-            )
-        elif (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
-            bits = min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
-            _agree(cand, "serial", f"partial reading {got} fits {want}", bits, "pattern", fwant)
-        elif len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
-            _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, "near", None)
-        else:
-            _disagree(cand, "serial", f"{got} vs {want}", -12.0, "different")
-        return
-    if record.range is not None:
+def _serial_level(got: str, fgot: str, record: Marks, fwant: str) -> str:
+    """How a reading meets a record's own serial; "range" for a lot, refined by `_compare_range`."""
+    want = record.serial
+    if not want:
+        return "range" if record.range is not None else "missing"
+    if got == want:
+        return "identical"
+    if fgot == fwant:
+        return "folded"
+    if (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
+        return "pattern"
+    if len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
+        return "near"
+    return "different"
+
+
+def _compare_serial(
+    cand: Candidate, got: str, fgot: str, record: Marks, fwant: str, level: str
+) -> None:
+    want = record.serial
+    if level == "identical":
+        _agree(cand, "serial", f"identical ({want})", 18.0, level, (fwant,))
+    elif level == "folded":
+        text = f"equal allowing photo misreadings ({got} ~ {want})"
+        _agree(cand, "serial", text, 15.0, level, (fwant,))
+    elif level == "pattern":
+        text = f"partial reading {got} fits {want}"
+        _agree(cand, "serial", text, _partial_bits(got), level, (fwant,))
+    elif level == "near":
+        _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, level, (fwant,))
+    elif level == "different":
+        _disagree(cand, "serial", f"{got} vs {want}", -12.0, level)
+    elif record.range is not None:
         _compare_range(cand, got, fgot, record.range)
-        return
-    cand.serial_level = "missing"
+    else:
+        cand.serial_level = "missing"
 
 
 def _compare_range(cand: Candidate, got: str, fgot: str, rng: SerialRange) -> None:
     if fgot in rng:
-        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", None)
-    elif rng.overlaps_pattern(fgot):
-        _agree(cand, "serial", f"partial reading {got} may lie in range {rng}", 8.0, "range", None)
+        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", (fgot,))
+        return
+    fits = rng.fillings(fgot, RANGE_FILLINGS) if is_pattern(fgot) else None
+    if fits:
+        # Each serial of the lot that fits is as likely as one ledger row that fits the reading.
+        text = f"partial reading {got} may lie in range {rng}" + (
+            f" (as {fits[0]})" if len(fits) == 1 else f" ({len(fits)} serials of it fit)"
+        )
+        _agree(cand, "serial", text, _partial_bits(got), "range", tuple(fits))
     else:
         _disagree(cand, "serial", f"{got} outside range {rng}", -12.0, "different")
+
+
+def _partial_bits(got: str) -> float:
+    """Each character read narrows the field about tenfold, less what an unread run may hold."""
+    return min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
 
 
 def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
@@ -303,16 +402,32 @@ def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
                 f"model: {item.model} vs {record.model} (not in the taxonomy)"
             )
             cand.weight -= 1.0
-        elif item.category == record.category:
+        elif item.category == record.category and _same_calibre(item.model, record.model):
+            # An AKM, a Type 56 and an AK-47 look alike; documenters do mix them up.
             cand.disagreements.append(
                 f"model: {item.model} vs {record.model} (both {item.category})"
             )
             cand.weight -= 2.0
+        elif item.category == record.category:
+            # A G3 is not taken for a Type 56: they do not even fire the same cartridge.
+            cand.disagreements.append(
+                f"model: {item.model} vs {record.model} (both {item.category}, different calibres)"
+            )
+            cand.weight -= 6.0
         else:
             cand.disagreements.append(f"model: {item.model} vs {record.model}")
             cand.weight -= 8.0
     elif item.category and record.category:
         _compare_exact(cand, "category", item.category, record.category, 1.0, -8.0)
+
+
+def _same_calibre(a: str, b: str) -> bool:
+    """Do the taxonomy's calibres for two models agree (or is one of them unknown)?"""
+    models = load_taxonomy().models
+    first, second = models.get(a), models.get(b)
+    if first is None or second is None or not first.calibre or not second.calibre:
+        return True
+    return first.calibre == second.calibre
 
 
 def _compare_text(
@@ -352,19 +467,24 @@ def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
         cand.weight += 2.0
     elif abs(got - want) == 1:  # year marks and ledger years differ by one around New Year
         cand.agreements.append(f"year: {got} vs {want} (one year apart)")
-    else:
-        # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon.
+    elif got // 10 == want // 10:
+        # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon,
+        # short of one misread digit (1973 for 1978).
         cand.disagreements.append(f"year: {got} vs {want}")
         cand.weight -= 6.0
+    else:
+        # Another decade takes two misread digits: much stronger evidence still.
+        cand.disagreements.append(f"year: {got} vs {want} (another decade)")
+        cand.weight -= 10.0
 
 
 def _agree(
-    cand: Candidate, name: str, text: str, bits: float, level: str, ident: str | None
+    cand: Candidate, name: str, text: str, bits: float, level: str, idents: tuple[str, ...]
 ) -> None:
     cand.agreements.append(f"{name}: {text}")
     cand.weight += bits
     cand.serial_level = level
-    cand.identity = ident
+    cand.identities = idents
 
 
 def _disagree(cand: Candidate, name: str, text: str, bits: float, level: str) -> None:

@@ -105,23 +105,61 @@ class SerialRange:
 
     def overlaps_pattern(self, pattern: str) -> bool:
         """Does some serial fitting the pattern (`?` in the number only, at most three) lie in the range?"""
+        return bool(self.fillings(pattern))
+
+    def fillings(self, pattern: str, limit: int = 1000) -> list[str] | None:
+        """The serials of the range that fit a folded partial reading, at most `limit` of them.
+
+        Two shapes are spelled out: `?` in the number (at most three), and a start cut off (`*`
+        then the end of the serial). None for any other shape: it may fit, but no serial can be named.
+        """
+        if pattern.startswith(WILDCARD_ANY) and WILDCARD_ANY not in pattern[1:]:
+            return self._tail_fillings(pattern[1:], limit)
         m = re.fullmatch(r"([0-9A-Z]*?)([0-9?]+)", pattern)
-        if m is None or m.group(1) != self.prefix or m.group(2).count(WILDCARD_ONE) > 3:
-            return False
+        if m is None or m.group(2).count(WILDCARD_ONE) > 3:
+            return None
+        if m.group(1) != self.prefix:
+            return []
         digits = m.group(2)
-        holes = digits.count(WILDCARD_ONE)
-        for filling in range(10**holes):
-            number = digits
-            for d in f"{filling:0{holes}d}" if holes else "":
-                number = number.replace(WILDCARD_ONE, d, 1)
+        found = []
+        for number in _spelled_out(digits):
             if self.low <= int(number) <= self.high:
-                return True
-        return False
+                found.append(self.prefix + number)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def _tail_fillings(self, tail: str, limit: int) -> list[str] | None:
+        # The tail may run back into the prefix ("*K001234" of "AK001234"): that part must fit it.
+        if tail.count(WILDCARD_ONE) > 3:
+            return None
+        head, number = tail[: -self.width] if len(tail) > self.width else "", tail[-self.width :]
+        if head and not _pattern_regex(WILDCARD_ANY + head).fullmatch(self.prefix):
+            return []
+        if not re.fullmatch(r"[0-9?]+", number):
+            return []
+        step = 10 ** len(number)
+        found = []
+        for end in _spelled_out(number):
+            # Numbers of the range ending in `end`: an arithmetic run from the first one >= low.
+            n = self.low + (int(end) - self.low) % step
+            while n <= self.high and len(found) < limit:
+                found.append(f"{self.prefix}{n:0{self.width}d}")
+                n += step
+        return sorted(found)
 
     def __str__(self) -> str:
         if self.text:
             return self.text
         return f"{self.prefix}{self.low:0{self.width}d}-{self.prefix}{self.high:0{self.width}d}"
+
+
+def _spelled_out(digits: str) -> list[str]:
+    """Every way to fill the `?` of a run of digits: "1?3" gives "103" … "193"."""
+    runs = [digits]
+    while WILDCARD_ONE in runs[0]:
+        runs = [r.replace(WILDCARD_ONE, d, 1) for r in runs for d in "0123456789"]
+    return runs
 
 
 _RANGE_TEXT = re.compile(r"\s*(.+?)\s*(?:–|—|-{1,2}|\bto\b|\.\.)\s*(\S+)\s*", re.I)

@@ -137,18 +137,39 @@ def _confirm_incident(
     if incident is None:
         return
     incident.grade = "confirmed"
-    session.add(
-        Statement(
-            incident_id=incident.id,
-            field="grade",
-            value=f"confirmed: item traced to {record.kind} record {record.id}",
-            source_id=incident.source_id,
-            start=0,
-            end=0,
-            grade="confirmed",
-            author=f"analyst:{analyst}"[:64],
-            created_at=now,
-        )
+    evidence = f"item traced to {record.kind} record {record.id}"
+    session.add(_analyst_statement(incident, "grade", f"confirmed: {evidence}", analyst, now))
+    # The record says where the weapon was last held legally: with the place it was documented,
+    # the incident becomes a flow (origin → country) resting on this item. An origin the report
+    # already gave is kept; the analyst sees both in the statements.
+    origin = _custody_country(record)
+    if origin and not incident.origin and origin != incident.country:
+        incident.origin = origin
+        session.add(_analyst_statement(incident, "origin", f"{origin}: {evidence}", analyst, now))
+
+
+def _custody_country(record: Record) -> str | None:
+    """The country whose legal custody the record shows: the depot's, the importer's, the maker's."""
+    if record.kind == "stockpile" and record.country:
+        return record.country
+    if record.kind == "transfer" and record.importer:
+        return record.importer
+    return record.country_of_manufacture
+
+
+def _analyst_statement(
+    incident: Incident, name: str, value: str, analyst: str, now: datetime
+) -> Statement:
+    return Statement(
+        incident_id=incident.id,
+        field=name,
+        value=value,
+        source_id=incident.source_id,
+        start=0,
+        end=0,
+        grade="confirmed",
+        author=f"analyst:{analyst}"[:64],
+        created_at=now,
     )
 
 
