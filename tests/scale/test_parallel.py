@@ -72,11 +72,11 @@ def test_interrupted_ingest_resumes_without_duplicates(
     writes = {"n": 0}
     real = ingest.write_report
 
-    def interrupted(session, report, incidents):  # type: ignore[no-untyped-def]
+    def interrupted(session, report, incidents, rows=None):  # type: ignore[no-untyped-def]
         writes["n"] += 1
         if writes["n"] == 11:  # Ctrl-C in the middle of the third batch's transaction
             raise KeyboardInterrupt
-        return real(session, report, incidents)
+        return real(session, report, incidents, rows)
 
     monkeypatch.setattr(ingest, "write_report", interrupted)
     with pytest.raises(KeyboardInterrupt):
