@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from armtrace.reports.clustering import find_same_event
+from armtrace.reports.clustering import family, find_same_event
 from armtrace.reports.document import Report, page_at
 from armtrace.reports.extraction import Claim, ExtractedIncident
 from armtrace.reports.grading import grade_incident
@@ -148,10 +148,11 @@ class Rows:
 
     def __init__(self) -> None:
         self.tables: dict[type, list[dict]] = {}
-        self.countries: set[str] = set()  # of the waiting incidents that clustering may join
+        # (country, kind) of the waiting incidents that clustering may join: its blocking key
+        self.blocks: set[tuple[str, str]] = set()
 
     def may_hold_candidate_for(self, x: ExtractedIncident) -> bool:
-        return x.location in self.countries and x.modality == "asserted"
+        return x.modality == "asserted" and (x.location, family(x.type)) in self.blocks
 
     def add(self, model: type, rows: list[dict]) -> None:
         if rows:
@@ -162,7 +163,7 @@ class Rows:
     ) -> None:
         incident_id = f"{sid[:16]}-{position}"
         if x.modality == "asserted" and x.location:
-            self.countries.add(x.location)
+            self.blocks.add((x.location, family(x.type)))
         self.add(Incident, [_incident_row(incident_id, sid, position, x, now)])
         self.add(IncidentWeapon, _weapon_rows(incident_id, x))
         self.add(
@@ -194,7 +195,7 @@ class Rows:
             rows = self.tables.pop(model, None)
             if rows:
                 connection.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
-        self.countries.clear()
+        self.blocks.clear()
 
 
 def _source_row(report: Report, sid: str, now: datetime) -> dict:

@@ -171,13 +171,14 @@ def _write_all(session: Session, done: list[tuple[Report, Outcome]]) -> list[Wri
     rows = Rows()
     written: list[Written] = []
     for report, outcome in done:
+        sid = report.source_id  # a hash of the whole text
         if isinstance(outcome, str):
             written.append("failed")
-        elif report.source_id in known:
+        elif sid in known:
             written.append("skipped")
         else:
             write_report(session, report, outcome, rows)
-            known.add(report.source_id)
+            known.add(sid)
             written.append("added")
     rows.insert(session)
     return written
