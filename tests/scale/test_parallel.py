@@ -129,3 +129,17 @@ def test_batch_lost_with_its_worker_is_named_and_retried_next_run(
     monkeypatch.setattr(ingest, "extract_batch", real)
     again = ingest_on_cluster(store, read_paths(paths), client, batch_size=1)
     assert (again.added, again.skipped, again.errors) == (1, 2, [])
+
+
+def test_reports_of_one_event_in_one_batch_make_one_incident(store: Store, client: Client) -> None:
+    # the batch's rows wait to be inserted together: the second and third reports must still
+    # find the first one's incident, written in the same transaction
+    paths = [FIXTURES / "same_event" / n for n in ("wire.txt", "daily.txt", "monitor.txt")]
+    result = ingest_on_cluster(store, read_paths(paths), client, batch_size=3)
+    assert (result.added, result.errors) == (3, [])
+    with store.session() as session:
+        [incident] = session.scalars(
+            select(Incident).where(Incident.type == "seizure", Incident.country == "EG")
+        ).all()
+        assert incident.grade == "corroborated"
+        assert len({s.source_id for s in incident.statements}) == 3
