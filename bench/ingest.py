@@ -2,7 +2,8 @@
 
 The corpus recombines the sentences of the development set (src/armtrace/reports/devset/dev) into
 new reports of 5 to 12 sentences, each with its own year, months and quantities, so that reports
-are distinct and the same event recurs only a few times (as an event reported by a few outlets).
+are distinct. The same event recurs: a few times in 10,000 reports, but far more than in a news
+archive at 100,000 (incidents of up to 51 sources), since the pool is a few hundred sentences.
 It is written as JSONL, streamed, and ingested by the real command, in a child process:
 
     armtrace ingest corpus.jsonl --db sqlite:///… --workers N
