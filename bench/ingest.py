@@ -2,14 +2,16 @@
 
 The corpus recombines the sentences of the development set (src/armtrace/reports/devset/dev) into
 new reports of 5 to 12 sentences, each with its own year, months and quantities, so that reports
-are distinct and the same event recurs only a few times (as an event reported by a few outlets).
+are distinct. The same event recurs: a few times in 10,000 reports, but far more than in a news
+archive at 100,000 (incidents of up to 51 sources), since the pool is a few hundred sentences.
 It is written as JSONL, streamed, and ingested by the real command, in a child process:
 
     armtrace ingest corpus.jsonl --db sqlite:///… --workers N
 
-Peak memory is the largest sum of RSS over that process and all its children (the Dask nanny
-and worker processes), sampled every 0.1 s. Run with `make bench-ingest` (2,000 reports, a few
-minutes) or `make bench-ingest ARGS="--sizes 10000 100000"`; `--workers 0 1 2` adds the serial path.
+Peak memory is the largest sum of RSS over that process and all its children (the Dask worker
+processes), sampled every 0.1 s, and the peaks of the client alone and of the workers together.
+Run with `make bench-ingest` (2,000 reports, a few minutes) or
+`make bench-ingest ARGS="--sizes 10000 100000"`; `--workers 0 1 2` adds the serial path.
 """
 
 from __future__ import annotations
@@ -80,29 +82,31 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             out.write(json.dumps(report(rng, pool, number), ensure_ascii=False) + "\n")
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+def _rss(proc: psutil.Process) -> tuple[int, int]:
+    """RSS of the client process, and the sum over its children (Dask workers)."""
+    children = 0
+    for p in proc.children(recursive=True):
         try:
-            total += p.memory_info().rss
+            children += p.memory_info().rss
         except psutil.Error:  # a child that just ended
             continue
-    return total
+    return proc.memory_info().rss, children
 
 
-def measure(corpus: Path, db: Path, workers: int | None) -> tuple[float, int, str]:
-    """Seconds, peak RSS of the process tree in bytes, and the command's summary line."""
+def measure(corpus: Path, db: Path, workers: int | None) -> tuple[float, list[int], str]:
+    """Seconds, peak RSS in bytes (process tree, client, workers), and the command's summary."""
     cmd = [str(ARMTRACE), "ingest", str(corpus), "--db", f"sqlite:///{db}"]
     cmd += ["--workers", str(workers)] if workers else []
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    watched, peak = psutil.Process(proc.pid), 0
+    watched, peak = psutil.Process(proc.pid), [0, 0, 0]
     while proc.poll() is None:
-        try:
-            peak = max(peak, _tree_rss(watched))
-        except psutil.Error:
-            pass
         time.sleep(0.1)
+        try:
+            client, children = _rss(watched)
+        except psutil.Error:  # it just ended
+            continue
+        peak = [max(peak[0], client + children), max(peak[1], client), max(peak[2], children)]
     elapsed = time.perf_counter() - start
     output = proc.stdout.read() if proc.stdout else ""
     summary = next((line for line in output.splitlines() if "reports added" in line), output[-500:])
@@ -125,7 +129,8 @@ def run_size(n: int, modes: list[int | None], folder: Path) -> dict[str, float]:
         rates[label] = n / elapsed
         print(
             f"  {label:10} {n / elapsed:7.1f} reports/s  {elapsed:7.1f} s  "
-            f"peak RSS {peak / 2**20:6.0f} MiB   [{summary}]"
+            f"peak RSS {peak[0] / 2**20:6.0f} MiB (client {peak[1] / 2**20:.0f}, workers "
+            f"{peak[2] / 2**20:.0f})   [{summary}]"
         )
         db.unlink(missing_ok=True)
     if "1 worker" in rates and "2 workers" in rates:

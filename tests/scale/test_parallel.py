@@ -72,11 +72,11 @@ def test_interrupted_ingest_resumes_without_duplicates(
     writes = {"n": 0}
     real = ingest.write_report
 
-    def interrupted(session, report, incidents):  # type: ignore[no-untyped-def]
+    def interrupted(session, report, incidents, rows=None):  # type: ignore[no-untyped-def]
         writes["n"] += 1
         if writes["n"] == 11:  # Ctrl-C in the middle of the third batch's transaction
             raise KeyboardInterrupt
-        return real(session, report, incidents)
+        return real(session, report, incidents, rows)
 
     monkeypatch.setattr(ingest, "write_report", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -129,3 +129,17 @@ def test_batch_lost_with_its_worker_is_named_and_retried_next_run(
     monkeypatch.setattr(ingest, "extract_batch", real)
     again = ingest_on_cluster(store, read_paths(paths), client, batch_size=1)
     assert (again.added, again.skipped, again.errors) == (1, 2, [])
+
+
+def test_reports_of_one_event_in_one_batch_make_one_incident(store: Store, client: Client) -> None:
+    # the batch's rows wait to be inserted together: the second and third reports must still
+    # find the first one's incident, written in the same transaction
+    paths = [FIXTURES / "same_event" / n for n in ("wire.txt", "daily.txt", "monitor.txt")]
+    result = ingest_on_cluster(store, read_paths(paths), client, batch_size=3)
+    assert (result.added, result.errors) == (3, [])
+    with store.session() as session:
+        [incident] = session.scalars(
+            select(Incident).where(Incident.type == "seizure", Incident.country == "EG")
+        ).all()
+        assert incident.grade == "corroborated"
+        assert len({s.source_id for s in incident.statements}) == 3

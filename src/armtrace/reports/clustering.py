@@ -9,13 +9,14 @@ decision can be explained: `why_same` lists what agreed.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Date, and_, bindparam, or_, select
+from sqlalchemy.orm import Session
 
 from armtrace.reports.extraction import ExtractedIncident
-from armtrace.store.models import Incident, Source
+from armtrace.store.models import Incident, IncidentWeapon, Source
 
 WINDOW_DAYS = 31  # reports of one event: its date, or their publication, within a month
 NEAR_KM = 50  # two towns further apart than this are two events
@@ -28,54 +29,103 @@ def family(event_type: str) -> str:
     return _FAMILY.get(event_type, event_type)
 
 
+@dataclass(slots=True)
+class _Weapon:
+    category: str
+
+
+@dataclass(slots=True)
+class Candidate:
+    """What the comparison reads of a stored incident: plain columns, no ORM object to build."""
+
+    id: str
+    date: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: str | None
+    published: date | None  # its report's, for an undated incident
+    weapons: list[_Weapon] = field(default_factory=list)
+
+
 def find_same_event(
-    session: Session, source: Source, x: ExtractedIncident
-) -> tuple[Incident, list[str]] | None:
-    """The stored incident from another report that tells the same event as `x`, and why."""
+    session: Session, source_id: str, published: date | None, x: ExtractedIncident
+) -> tuple[str, list[str]] | None:
+    """The id of the stored incident from another report that tells the same event as `x`, and
+    why. `source_id` and `published` are the new report's."""
     if x.modality != "asserted" or x.location is None:
         return None
-    anchor = _day(x.date) or source.published
+    anchor = _day(x.date) or published
     if anchor is None:
         return None
-    best: tuple[int, Incident, list[str]] | None = None
-    for candidate, published in _candidates(session, source, x, anchor):
-        reasons = why_same(candidate, x, anchor, published)
+    best: tuple[int, Candidate, list[str]] | None = None
+    for candidate in _candidates(session, source_id, x, anchor):
+        reasons = why_same(candidate, x, anchor, candidate.published)
         if reasons is not None:
             score = len(reasons)
             if best is None or score > best[0]:
                 best = (score, candidate, reasons)
-    return (best[1], best[2]) if best else None
+    return (best[1].id, best[2]) if best else None
 
 
-def _candidates(session: Session, source: Source, x: ExtractedIncident, anchor: date):
+# built once with bound parameters: building and cache-keying the expression for each of
+# the many incidents ingested cost more than running it
+_CANDIDATES = (
+    select(
+        Incident.id,
+        Incident.date,
+        Incident.lat,
+        Incident.lon,
+        Incident.geo_precision,
+        Source.published,
+    )
+    .join(Source, Incident.source_id == Source.id)
+    .where(
+        Incident.country == bindparam("country"),
+        Incident.type.in_(bindparam("types", expanding=True)),
+        Incident.modality == "asserted",
+        Incident.source_id != bindparam("source_id"),
+        or_(
+            and_(
+                Incident.date.is_not(None),
+                Incident.date >= bindparam("lo_month"),
+                Incident.date <= bindparam("hi_day"),
+            ),
+            and_(
+                Incident.date.is_(None),
+                Source.published >= bindparam("lo", type_=Date),
+                Source.published <= bindparam("hi", type_=Date),
+            ),
+        ),
+    )
+)
+_WEAPONS = select(IncidentWeapon.incident_id, IncidentWeapon.category).where(
+    IncidentWeapon.incident_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _candidates(
+    session: Session, source_id: str, x: ExtractedIncident, anchor: date
+) -> list[Candidate]:
     lo, hi = anchor - timedelta(days=WINDOW_DAYS), anchor + timedelta(days=WINDOW_DAYS)
     types = [t for t in ("seizure", "trafficking") if family(t) == family(x.type)] or [x.type]
-    query = (
-        # the source's publication date only: loading whole source texts made ingest slow down
-        # as the database grew
-        select(Incident, Source.published)
-        .join(Source, Incident.source_id == Source.id)
-        .where(
-            Incident.country == x.location,
-            Incident.type.in_(types),
-            Incident.modality == "asserted",
-            Incident.source_id != source.id,
-            or_(
-                and_(
-                    Incident.date.is_not(None),
-                    Incident.date >= lo.isoformat()[:7],
-                    Incident.date <= hi.isoformat(),
-                ),
-                and_(Incident.date.is_(None), Source.published >= lo, Source.published <= hi),
-            ),
-        )
-        .options(selectinload(Incident.weapons))
-    )
-    return session.execute(query).tuples()
+    # plain rows through the session's connection: building ORM objects for every candidate of
+    # every incident ingested was most of the write cost
+    connection = session.connection()
+    params = dict(country=x.location, types=types, source_id=source_id, lo=lo, hi=hi)
+    params.update(lo_month=lo.isoformat()[:7], hi_day=hi.isoformat())
+    found = [Candidate(*row) for row in connection.execute(_CANDIDATES, params)]
+    if found:
+        by_id = {c.id: c for c in found}
+        for incident_id, category in connection.execute(_WEAPONS, {"ids": list(by_id)}):
+            by_id[incident_id].weapons.append(_Weapon(category))
+    return found
 
 
 def why_same(
-    incident: Incident, x: ExtractedIncident, anchor: date, published: date | None = None
+    incident: Incident | Candidate,
+    x: ExtractedIncident,
+    anchor: date,
+    published: date | None = None,
 ) -> list[str] | None:
     """What agrees between a stored incident and a new one, or None if something rules it out.
     `published` is the stored incident's report's publication date, for an undated incident."""

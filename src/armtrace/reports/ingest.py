@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from armtrace.reports.clustering import find_same_event
+from armtrace.reports.clustering import family, find_same_event
 from armtrace.reports.document import Report, page_at
 from armtrace.reports.extraction import Claim, ExtractedIncident
 from armtrace.reports.grading import grade_incident
@@ -113,10 +113,94 @@ def undated(report: Report) -> ReadError:
     )
 
 
-def write_report(session: Session, report: Report, incidents: list[ExtractedIncident]) -> Source:
+def write_report(
+    session: Session,
+    report: Report,
+    incidents: list[ExtractedIncident],
+    rows: Rows | None = None,
+) -> None:
+    """Write a report, its new incidents and their statements in the session's transaction.
+
+    New rows go in by Core executemany (one ORM object per row was most of the write cost); with
+    `rows`, they wait there to be inserted with other reports' (the caller calls `rows.insert`
+    before its transaction commits). An incident that joins a stored event goes through the
+    ORM: that is rare, and it needs the stored incident's statements and sources to grade it."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    source = Source(
-        id=report.source_id,
+    sid = report.source_id  # a hash of the text: computed once
+    pending = rows if rows is not None else Rows()
+    pending.add(Source, [_source_row(report, sid, now)])
+    for position, extracted in enumerate(incidents):
+        if pending.may_hold_candidate_for(extracted):
+            pending.insert(session)  # same-event candidates are looked for in the database
+        match = find_same_event(session, sid, report.published, extracted)
+        if match is None:
+            pending.add_incident(report, sid, position, extracted, now)
+        else:
+            pending.insert(session)  # first what came before, so statement ids keep their order
+            _join(session, match[0], match[1], session.get_one(Source, sid), extracted, now)
+            session.flush()  # the next candidate query reads the database, not the session
+    if rows is None:
+        pending.insert(session)
+
+
+class Rows:
+    """Rows waiting to be inserted, one list per table, in insertion order."""
+
+    def __init__(self) -> None:
+        self.tables: dict[type, list[dict]] = {}
+        # (country, kind) of the waiting incidents that clustering may join: its blocking key
+        self.blocks: set[tuple[str, str]] = set()
+
+    def may_hold_candidate_for(self, x: ExtractedIncident) -> bool:
+        return x.modality == "asserted" and (x.location, family(x.type)) in self.blocks
+
+    def add(self, model: type, rows: list[dict]) -> None:
+        if rows:
+            self.tables.setdefault(model, []).extend(rows)
+
+    def add_incident(
+        self, report: Report, sid: str, position: int, x: ExtractedIncident, now: datetime
+    ) -> None:
+        incident_id = f"{sid[:16]}-{position}"
+        if x.modality == "asserted" and x.location:
+            self.blocks.add((x.location, family(x.type)))
+        self.add(Incident, [_incident_row(incident_id, sid, position, x, now)])
+        self.add(IncidentWeapon, _weapon_rows(incident_id, x))
+        self.add(
+            IncidentVia,
+            [dict(incident_id=incident_id, position=i, country=c) for i, c in enumerate(x.via)],
+        )
+        self.add(
+            IncidentActor,
+            [
+                dict(
+                    incident_id=incident_id,
+                    position=i,
+                    name=a.name,
+                    actor_id=a.actor_id,
+                    role=a.role,
+                )
+                for i, a in enumerate(x.actors)
+            ],
+        )
+        self.add(
+            Statement,
+            [dict(incident_id=incident_id, **row) for row in _statement_rows(report, sid, x, now)],
+        )
+
+    def insert(self, session: Session) -> None:
+        connection = session.connection()
+        # parents first: the foreign keys are checked row by row
+        for model in (Source, Incident, IncidentWeapon, IncidentVia, IncidentActor, Statement):
+            rows = self.tables.pop(model, None)
+            if rows:
+                connection.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        self.blocks.clear()
+
+
+def _source_row(report: Report, sid: str, now: datetime) -> dict:
+    return dict(
+        id=sid,
         key=report.key,
         title=report.title,
         url=report.url,
@@ -127,20 +211,48 @@ def write_report(session: Session, report: Report, incidents: list[ExtractedInci
         text=report.text,
         ingested_at=now,
     )
-    session.add(source)
-    for position, extracted in enumerate(incidents):
-        match = find_same_event(session, source, extracted)
-        if match is None:
-            session.add(_incident_row(source, position, extracted, now))
-        else:
-            _join(session, match[0], match[1], source, extracted, now)
-    session.flush()
-    return source
+
+
+def _incident_row(
+    incident_id: str, sid: str, position: int, x: ExtractedIncident, now: datetime
+) -> dict:
+    return dict(
+        id=incident_id,
+        source_id=sid,
+        position=position,
+        type=x.type,
+        date=x.date,
+        date_precision=x.date_precision,
+        place=x.place,
+        country=x.location,
+        lat=x.lat,
+        lon=x.lon,
+        geo_precision=x.geo_precision,
+        origin=x.origin,
+        destination=x.destination,
+        grade=x.grade,
+        modality=x.modality,
+        created_at=now,
+    )
+
+
+def _weapon_rows(incident_id: str, x: ExtractedIncident) -> list[dict]:
+    return [
+        dict(
+            incident_id=incident_id,
+            position=i,
+            category=w.category,
+            model=w.model,
+            quantity=w.quantity,
+            quantity_text=w.quantity_text,
+        )
+        for i, w in enumerate(x.weapons)
+    ]
 
 
 def _join(
     session: Session,
-    incident: Incident,
+    incident_id: str,
     reasons: list[str],
     source: Source,
     x: ExtractedIncident,
@@ -148,6 +260,7 @@ def _join(
 ) -> None:
     """A second report of a stored event: its statements join the incident, gaps are filled, and
     the grade is computed again from all the sources."""
+    incident = session.get_one(Incident, incident_id)
     for name in _FILLABLE:
         if getattr(incident, name) is None:
             setattr(incident, name, getattr(x, name))
@@ -163,7 +276,9 @@ def _join(
                     quantity_text=w.quantity_text,
                 )
             )
-    incident.statements.extend(_statements(source, x, now))
+    incident.statements.extend(
+        Statement(**row) for row in _statement_rows(source, source.id, x, now)
+    )
     first = x.evidence[0] if x.evidence else None
     span = (first.start, first.end) if first else (0, 0)
     incident.statements.append(
@@ -199,44 +314,6 @@ def _join(
     )
 
 
-def _incident_row(source: Source, position: int, x: ExtractedIncident, now: datetime) -> Incident:
-    incident = Incident(
-        id=f"{source.id[:16]}-{position}",
-        source_id=source.id,
-        position=position,
-        type=x.type,
-        date=x.date,
-        date_precision=x.date_precision,
-        place=x.place,
-        country=x.location,
-        lat=x.lat,
-        lon=x.lon,
-        geo_precision=x.geo_precision,
-        origin=x.origin,
-        destination=x.destination,
-        grade=x.grade,
-        modality=x.modality,
-        created_at=now,
-    )
-    incident.weapons = [
-        IncidentWeapon(
-            position=i,
-            category=w.category,
-            model=w.model,
-            quantity=w.quantity,
-            quantity_text=w.quantity_text,
-        )
-        for i, w in enumerate(x.weapons)
-    ]
-    incident.vias = [IncidentVia(position=i, country=c) for i, c in enumerate(x.via)]
-    incident.actors = [
-        IncidentActor(position=i, name=a.name, actor_id=a.actor_id, role=a.role)
-        for i, a in enumerate(x.actors)
-    ]
-    incident.statements = _statements(source, x, now)
-    return incident
-
-
 def _pages(text: str, start: int, end: int) -> str:
     """'4', or '4-5' for a sentence that runs over a page break."""
     span = text[start:end]
@@ -246,17 +323,19 @@ def _pages(text: str, start: int, end: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-def _statements(source: Source, x: ExtractedIncident, now: datetime) -> list[Statement]:
+def _statement_rows(
+    report: Report | Source, sid: str, x: ExtractedIncident, now: datetime
+) -> list[dict]:
     claims = list(x.claims) + [Claim("evidence", None, e.start, e.end) for e in x.evidence]
-    if source.format == "pdf":  # the page(s) each piece of evidence stands on, for citing it
+    if report.format == "pdf":  # the page(s) each piece of evidence stands on, for citing it
         claims += [
-            Claim("page", _pages(source.text, e.start, e.end), e.start, e.end) for e in x.evidence
+            Claim("page", _pages(report.text, e.start, e.end), e.start, e.end) for e in x.evidence
         ]
     return [
-        Statement(
+        dict(
             field=c.field,
             value=c.value,
-            source_id=source.id,
+            source_id=sid,
             start=c.start,
             end=c.end,
             grade=x.grade,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from armtrace.reports.document import Report
 from armtrace.reports.extraction import ExtractedIncident
-from armtrace.reports.ingest import IngestResult, count_added, write_report
+from armtrace.reports.ingest import IngestResult, Rows, count_added, write_report
 from armtrace.reports.readers import ReadError
 from armtrace.scale import DEFAULT_BATCH
 from armtrace.scale.work import extract_batch
@@ -33,6 +33,7 @@ from armtrace.store.models import Source
 
 Outcome = list[ExtractedIncident] | str  # incidents, or why extraction failed
 Progress = Callable[[str], None]
+Written = Literal["added", "skipped", "failed"]
 
 
 @contextmanager
@@ -108,8 +109,7 @@ def _unknown(
 ) -> Iterator[list[Report]]:
     # checked before extraction so that a resumed run does not extract its finished part again
     with store.session() as session:
-        ids = {r.source_id for r in batch}
-        known = set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
+        known = _stored(session, batch)
     fresh = [r for r in batch if r.source_id not in known]
     result.skipped += len(batch) - len(fresh)
     for report in batch:
@@ -142,7 +142,7 @@ def _write_next(
 def _write_batch(store: Store, done: list[tuple[Report, Outcome]], result: IngestResult) -> None:
     try:
         with store.transaction() as session:
-            written = [_write_one(session, report, outcome) for report, outcome in done]
+            written = _write_all(session, done)
     except Exception:
         # the batch was rolled back whole: write it again one report per transaction, so that
         # only the report that cannot be written is lost, and it is named
@@ -156,23 +156,37 @@ def _write_batch(store: Store, done: list[tuple[Report, Outcome]], result: Inges
 def _write_alone(store: Store, report: Report, outcome: Outcome, result: IngestResult) -> None:
     try:
         with store.transaction() as session:
-            what = _write_one(session, report, outcome)
+            [what] = _write_all(session, [(report, outcome)])
     except Exception as exc:
         result.errors.append(ReadError(_name(report), f"{type(exc).__name__}: {exc}"))
         return
     _tally(result, report, outcome, what)
 
 
-def _write_one(
-    session: Session, report: Report, outcome: Outcome
-) -> Literal["added", "skipped", "failed"]:
-    if isinstance(outcome, str):
-        return "failed"
-    # again at write time: the same text may come twice in one run, or from a concurrent ingest
-    if session.get(Source, report.source_id) is not None:
-        return "skipped"
-    write_report(session, report, outcome)
-    return "added"
+def _write_all(session: Session, done: list[tuple[Report, Outcome]]) -> list[Written]:
+    """Write the reports of a batch not yet stored; their rows are inserted together."""
+    # again at write time, in one query: the same text may come twice in one run, or from a
+    # concurrent ingest
+    known = _stored(session, [report for report, _ in done])
+    rows = Rows()
+    written: list[Written] = []
+    for report, outcome in done:
+        sid = report.source_id  # a hash of the whole text
+        if isinstance(outcome, str):
+            written.append("failed")
+        elif sid in known:
+            written.append("skipped")
+        else:
+            write_report(session, report, outcome, rows)
+            known.add(sid)
+            written.append("added")
+    rows.insert(session)
+    return written
+
+
+def _stored(session: Session, reports: list[Report]) -> set[str]:
+    ids = {r.source_id for r in reports}
+    return set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
 
 
 def _tally(result: IngestResult, report: Report, outcome: Outcome, what: str) -> None:
