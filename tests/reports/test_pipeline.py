@@ -467,3 +467,9 @@ def test_a_flag_state_is_no_location() -> None:
         "Sierra Leone-flagged Nour M off Crete."
     )
     assert incident.location == "GR"
+
+
+@pytest.mark.parametrize(("town", "country"), [("Goma", "CD"), ("Pointe-Noire", "CG")])
+def test_congo_is_the_congo_the_other_places_of_the_report_name(town: str, country: str) -> None:
+    text = f"Smugglers moved 40 AK-47 rifles from Gabon into Congo, police in {town} said."
+    assert _one(text).destination == country
