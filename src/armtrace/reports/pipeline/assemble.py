@@ -21,9 +21,9 @@ from armtrace.vocabulary import category_group
 
 # events that happen to weapons where they are: no flow (annotation guidelines)
 _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
-# events whose weapons came from somewhere the report may say only once for the whole story
 # events that take a store's weapons wholesale, often told with no weapon named
 _WHOLESALE = {"looting", "collection"}
+# events whose weapons came from somewhere the report may say only once for the whole story
 _MOVED = {"seizure", "trafficking", "sighting", "use"}
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(
@@ -46,11 +46,7 @@ class Assembler:
         """Drafts to incidents; `origins` are the places the whole report names as sources."""
         self.found = found
         self.dateline = self._dateline(found)
-        self.named = {
-            p.place.country
-            for p in found.places
-            if p.place.country and not p.demonym and not made_or_flagged(found, p)
-        }
+        self.named = {p.place.country for p in _naming_places(found)}
         dateline = self.dateline.place.country if self.dateline else None
         incidents = [inc for d in drafts for inc in self._finish(found, d)]
         if any(_specific(i) for i in incidents):
@@ -164,7 +160,7 @@ class Assembler:
             rule = f"place {incident.geo_precision}: the {scene.place.kind} the sentence before names"
             claims.append(Claim("precision", rule, scene.start_char, scene.end_char))
         else:
-            self._locate_by_actor(incident, draft, self.named)
+            self._locate_by_actor(incident, draft)
         if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
             holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
             if holder is not None:
@@ -261,11 +257,11 @@ class Assembler:
         ]
         return inside[0] if inside else None
 
-    def _locate_by_actor(self, incident: ExtractedIncident, draft: Draft, named: set[str]) -> None:
+    def _locate_by_actor(self, incident: ExtractedIncident, draft: Draft) -> None:
         for actor, _ in draft.actors:
             if (
                 actor.kind == "state_force"
-                and actor.country in named  # Operation Barkhane in Mali: France is never named
+                and actor.country in self.named  # Operation Barkhane in Mali: France is never named
                 # "BANGUI - French soldiers seized…": forces abroad; the dateline says where
                 and (self.dateline is None or self.dateline.place.country == actor.country)
                 and incident.type in {"seizure", "collection", "destruction"}
@@ -320,13 +316,8 @@ class Assembler:
     @staticmethod
     def _main_country(found: Analysis) -> str | None:
         """The country a report names most often: where an unplaced incident is most likely."""
-        named = [
-            p
-            for p in found.places
-            if p.place.country and not p.demonym and not made_or_flagged(found, p)
-        ] or [
-            p for p in found.places if p.place.country
-        ]  # "Libya" says where; "US officials" and "Libyan" say whose
+        # "Libya" says where; "US officials" and "Libyan" say whose
+        named = _naming_places(found) or [p for p in found.places if p.place.country]
         counts = Counter(p.place.country for p in named)
         return counts.most_common(1)[0][0] if counts else None
 
@@ -415,6 +406,15 @@ def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[Extra
     return out
 
 
+def _naming_places(found: Analysis) -> list[PlaceMention]:
+    """Mentions that name a country's territory: not a demonym, not a maker or flag state."""
+    return [
+        p
+        for p in found.places
+        if p.place.country and not p.demonym and not made_or_flagged(found, p)
+    ]
+
+
 def _fill_locations(
     incidents: list[ExtractedIncident], candidates: list[str], found: Analysis
 ) -> None:
@@ -453,10 +453,10 @@ def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
     first = draft.triggers[0][0] if draft.triggers else None
     if first is None or any(a.kind in {"state_force", "state"} for a, _ in draft.actors):
         return False
-    if found.lower[first] not in _CAPTURE:
+    lower = found.lower
+    if lower[first] not in _CAPTURE:
         return False  # "fighters clearing the district found a cache": found, not taken
     start, end = next(((s, e) for s, e in draft.sentences if s <= first < e), (first, first + 1))
-    lower = found.lower
     for label, cues in found.cues.items():
         if not label.startswith("force:"):
             continue

@@ -323,7 +323,7 @@ def _holder(found: Analysis, places: list[PlaceMention], s: int, verb: int) -> P
     last_actor = actors[-1] if actors else None
     if last_actor is None or (last_place is not None and last_place.start > last_actor.start):
         return last_place
-    if last_actor.kind != "armed_group" or last_actor.country is None:
+    if last_actor.kind != "armed_group":
         return last_place  # a state's own forces hold in the country named for them
     country = load_gazetteer().country(last_actor.country)
     return PlaceMention(
@@ -344,7 +344,7 @@ def _speaks_for_state(place: PlaceMention) -> bool:
     if place.place.kind != "town" or place.place.country is None:
         return False
     country = load_gazetteer().country(place.place.country)
-    return country is not None and (round(country.lat, 2), round(country.lon, 2)) == (
+    return (round(country.lat, 2), round(country.lon, 2)) == (
         round(place.place.lat, 2),
         round(place.place.lon, 2),
     )
