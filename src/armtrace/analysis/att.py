@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from armtrace.analysis.embargoes import Embargo, load_embargoes
-from armtrace.analysis.flows import FlowFilter, country_flows, transit_routes
+from armtrace.analysis.flows import INCIDENT_COLUMNS, FlowFilter, country_flows, transit_routes
 from armtrace.analysis.models import ScreeningFlag
 from armtrace.analysis.screening import evidence_for, listed_actors
 from armtrace.records.models import Item, MatchDecision, Record, TraceRequest
@@ -205,17 +205,7 @@ def embargo_section(session: Session, parties: list[Party], as_of: date) -> Sect
 
 def _incident_query(category: str | None) -> Select:
     # Asserted incidents only, and with a weapon of the category when one is given (FlowFilter does both).
-    return FlowFilter(category=category).apply(
-        select(
-            Incident.id,
-            Incident.type,
-            Incident.date,
-            Incident.grade,
-            Incident.origin,
-            Incident.destination,
-            Incident.country,
-        )
-    )
+    return FlowFilter(category=category).apply(select(*INCIDENT_COLUMNS))
 
 
 def _sources_of(session: Session, ids: list[str]) -> dict[str, list[str]]:

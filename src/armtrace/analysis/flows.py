@@ -24,6 +24,17 @@ from armtrace.store.queries import IncidentFilter
 # Roles along a supply chain, in order: weapons pass from a supplier through traffickers to a recipient.
 CHAIN_ROLES = ("supplier", "trafficker", "recipient")
 
+# The columns an incident brings to a flow (and to the ATT evidence built from flows).
+INCIDENT_COLUMNS = (
+    Incident.id,
+    Incident.type,
+    Incident.date,
+    Incident.grade,
+    Incident.origin,
+    Incident.destination,
+    Incident.country,
+)
+
 
 @dataclass(frozen=True)
 class FlowFilter:
@@ -276,17 +287,7 @@ def _by_incident_paths(
 ) -> list[Aggregate]:
     """Aggregates over incidents in `having` (a select of incident ids): paths from `paths_of(row)`;
     weapons grouped per incident in SQL; sources on demand."""
-    scope = flt.apply(
-        select(
-            Incident.id,
-            Incident.type,
-            Incident.date,
-            Incident.grade,
-            Incident.origin,
-            Incident.destination,
-            Incident.country,
-        )
-    ).where(Incident.id.in_(having))
+    scope = flt.apply(select(*INCIDENT_COLUMNS)).where(Incident.id.in_(having))
     aggregates: dict[Path, Aggregate] = {}
     keyed: dict[str, list[Aggregate]] = defaultdict(list)
     members: dict[Path, set[str]] = defaultdict(set)
