@@ -473,3 +473,24 @@ def test_a_flag_state_is_no_location() -> None:
 def test_congo_is_the_congo_the_other_places_of_the_report_name(town: str, country: str) -> None:
     text = f"Smugglers moved 40 AK-47 rifles from Gabon into Congo, police in {town} said."
     assert _one(text).destination == country
+
+
+def test_a_convoy_from_libya_heading_for_mali_beyond_a_dated_aside() -> None:
+    text = (
+        "NIAMEY - A Nigerien army patrol intercepted two pick-up trucks north of Agadez on Saturday. "
+        "The vehicles were carrying 17 AKM assault rifles. Investigators believe the convoy entered "
+        "Niger from southern Libya and was heading for northern Mali, where jihadist groups have "
+        "regrouped since the French-led offensive of last year."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via, incident.destination) == ("LY", ["NE"], "ML")
+
+
+def test_where_weapons_already_told_of_came_from_is_their_flow_not_another_event() -> None:
+    text = (
+        "A video posted on 12 May 2016 shows fighters in Aleppo displaying 24 mortar rounds. "
+        "Markings identify the rounds as Bulgarian. Two suppliers told us that the rounds had "
+        "reached the Aleppo groups from Saudi Arabia by way of Turkey."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via, incident.destination) == ("SA", ["TR"], "SY")

@@ -24,6 +24,7 @@ from armtrace.reports.pipeline.cues import load_cues
 from armtrace.reports.pipeline.drafts import WEAK_TYPES, Draft, family
 from armtrace.reports.pipeline.mentions import Analysis, DateMention, PlaceMention, WeaponMention
 from armtrace.reports.pipeline.roles import ROLE_KINDS, PlaceRoles, first_list
+from armtrace.vocabulary import category_group
 
 if not Doc.has_extension("incidents"):
     Doc.set_extension("incidents", default=None)
@@ -37,6 +38,8 @@ _PAST_OF_WEAPONS = {
     "trigger:transfer",
 }
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
+_NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
+_DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
@@ -126,7 +129,7 @@ class EventBuilder:
             return
         if self._summary(found, s, e, weapons, cues):
             return
-        dates = [d for d in found.dates if s <= d.start < e]
+        dates = [d for d in found.dates if s <= d.start < e and not _background(found, d)]
         first = min((c[0] for c in cues.get(f"trigger:{event_type}", [])), default=None)
         modality = self._modality(cues, dates, published, first)
         previous = drafts[-1] if drafts else None
@@ -154,6 +157,14 @@ class EventBuilder:
         draft = Draft(event_type, [(s, e)], modality, last=index)
         draft.triggers = [(c[0], c[1]) for c in cues.get(f"trigger:{event_type}", [])]
         self._extend(draft, found, s, e, weapons, cues, dates, ROLE_KINDS)
+        told = _backstory_of(found, drafts, draft)
+        if told is not None:
+            # "the rounds in the video had reached the groups from Saudi Arabia by way of Turkey":
+            # where weapons already told of came from, not another event
+            for role in ("origin", "via", "destination"):
+                told.roles.setdefault(role, []).extend(draft.roles.get(role, []))
+            told.sentences.extend(draft.sentences)
+            return
         if near and not fresh and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
@@ -348,6 +359,37 @@ def _speaks_for_state(place: PlaceMention) -> bool:
         round(place.place.lat, 2),
         round(place.place.lon, 2),
     )
+
+
+def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft | None:
+    """The earlier incident whose weapons a movement sentence names again with "the"/"these"
+    and no count ("the rounds", "these rifles"), if the sentence gives a flow and it has none."""
+    if draft.type not in _BACKSTORY - {"looting"} or not draft.weapons or draft.modality != "asserted":
+        return None
+    if not any(draft.roles.get(r) for r in ("origin", "via", "destination")):
+        return None
+    lower = found.lower
+    if not all(
+        w.quantity is None and w.start and lower[w.start - 1] in _DEFINITE for w in draft.weapons
+    ):
+        return None
+    kinds = {category_group(w.category) for w in draft.weapons}
+    for earlier in reversed(drafts):
+        if earlier.type in _NO_FLOW:
+            continue  # "it held 1,200 detonators": holdings; the flow is the seizure's
+        if earlier.modality == "asserted" and kinds & {
+            category_group(w.category) for w in earlier.weapons
+        }:
+            flows = ("origin", "via", "destination", "origin_hint")
+            return None if any(earlier.roles.get(r) for r in flows) else earlier
+    return None
+
+
+def _background(found: Analysis, d: DateMention) -> bool:
+    """'regrouped since 2013', 'the offensive of last year': a date that sets the scene of
+    another clause, not the day of this sentence's event."""
+    before = found.lower[d.start - 1] if d.start else ""
+    return before == "since" or (before == "of" and d.relative and d.precision == "year")
 
 
 def _another_day(previous: Draft, dates: list[DateMention]) -> bool:

@@ -38,7 +38,10 @@ class PlaceRoles:
         # where a movement is told: a trigger or a weapon. "to"/"from" far from one of these is an
         # ordinary preposition ("according to", "officials from Egypt"), not a direction.
         movement = {w.start for w in weapons} | {
-            c[1] - 1 for label in cues if label.startswith("trigger:") for c in cues[label]
+            c[1] - 1
+            for label in cues
+            if label.startswith("trigger:") or label == "weak_triggers"  # "the convoy … from Libya"
+            for c in cues[label]
         }
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in ROLE_KINDS:
