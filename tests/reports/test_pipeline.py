@@ -494,3 +494,16 @@ def test_where_weapons_already_told_of_came_from_is_their_flow_not_another_event
     )
     incident = _one(text)
     assert (incident.origin, incident.via, incident.destination) == ("SA", ["TR"], "SY")
+
+
+def test_weapons_offered_for_sale_at_a_market_are_a_sighting() -> None:
+    text = "In July 2015 monitors photographed 30 Type 56 rifles offered for sale at a market in Galkayo."
+    assert _one(text).type == "sighting"
+
+
+def test_a_past_lawful_sale_told_as_background_is_no_incident() -> None:
+    text = (
+        "The FN FAL rifles were of Belgian manufacture; Belgium licensed a sale of such rifles to "
+        "the Libyan government shortly before the uprising."
+    )
+    assert _incidents(text) == []
