@@ -507,3 +507,16 @@ def test_a_past_lawful_sale_told_as_background_is_no_incident() -> None:
         "the Libyan government shortly before the uprising."
     )
     assert _incidents(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government acquired three Mi-24 attack helicopters from a company based in Ukraine.",
+        "Its members were planning attacks on the security forces with explosive belts.",
+        "The captain said the 40 rockets would be blown up once the search was complete.",
+        "Mombasa has suffered a series of grenade attacks on bars and churches.",
+    ],
+)
+def test_attack_as_a_modifier_plans_and_series_are_no_use(text: str) -> None:
+    assert all(i.type != "use" for i in _incidents(text))
