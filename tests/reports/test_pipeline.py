@@ -520,3 +520,16 @@ def test_a_past_lawful_sale_told_as_background_is_no_incident() -> None:
 )
 def test_attack_as_a_modifier_plans_and_series_are_no_use(text: str) -> None:
     assert all(i.type != "use" for i in _incidents(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Iron Dome system intercepted the rockets over Tel Aviv.",
+        "A ministry official said that no such shipment of weapons had been intercepted in Chad.",
+        "The attackers withdrew into Mali, taking the captured machine guns with them.",
+        "The seizure of the factory, which produced small-arms ammunition, alarmed Riyadh.",
+    ],
+)
+def test_shot_down_denied_or_earlier_captures_are_no_seizure(text: str) -> None:
+    assert all(i.type != "seizure" for i in _incidents(text))
