@@ -533,3 +533,14 @@ def test_attack_as_a_modifier_plans_and_series_are_no_use(text: str) -> None:
 )
 def test_shot_down_denied_or_earlier_captures_are_no_seizure(text: str) -> None:
     assert all(i.type != "seizure" for i in _incidents(text))
+
+
+def test_cargo_stopped_on_its_way_takes_the_destination_another_sentence_gives() -> None:
+    text = (
+        "NIAMEY - Nigerien soldiers intercepted two pick-up trucks loaded with 14 Kalashnikov "
+        "rifles north of Dirkou on Sunday, the defence ministry said.\n\nThe ministry gave no "
+        "details about the suspects. Officials believe the rifles came from southern Libya.\n\n"
+        "A military officer in Agadez said the trucks were to continue west towards northern Mali."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via, incident.destination) == ("LY", ["NE"], "ML")

@@ -25,6 +25,7 @@ _IN_PLACE = {"looting", "stockpile", "collection", "destruction"}
 _WHOLESALE = {"looting", "collection"}
 # events whose weapons came from somewhere the report may say only once for the whole story
 _MOVED = {"seizure", "trafficking", "sighting", "use"}
+_STOPPED = {"seizure", "trafficking"}  # cargo that may have been on its way elsewhere
 _PRECISION = {"country": "country", "region": "region", "town": "town"}
 _DATELINE = re.compile(
     r"\s*([A-Z][A-Z'’. -]+?)(?:,\s*([A-Z][A-Za-z'’ -]+?))?"
@@ -41,9 +42,14 @@ class Assembler:
         self.found: Analysis | None = None
 
     def incidents(
-        self, found: Analysis, drafts: list[Draft], origins: list[PlaceMention]
+        self,
+        found: Analysis,
+        drafts: list[Draft],
+        origins: list[PlaceMention],
+        destinations: list[PlaceMention] = (),  # type: ignore[assignment]
     ) -> list[ExtractedIncident]:
-        """Drafts to incidents; `origins` are the places the whole report names as sources."""
+        """Drafts to incidents; `origins` and `destinations` are the places the whole report
+        names as where weapons came from and went."""
         self.found = found
         self.dateline = self._dateline(found)
         self.named = {p.place.country for p in _naming_places(found)}
@@ -56,6 +62,9 @@ class Assembler:
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
                 _origin_from_report(incident, origins)
+        stopped = [i for i in incidents if i.type in _STOPPED]
+        if len(stopped) == 1:
+            _destination_from_report(stopped[0], destinations)
         for incident in incidents:
             own = incident.origin == incident.location
             if own and incident.destination in (None, incident.location):
@@ -491,6 +500,29 @@ def _origin_from_report(incident: ExtractedIncident, origins: list[PlaceMention]
     incident.claims.append(Claim("origin", country, mention.start_char, mention.end_char))
     if incident.destination is None and incident.location:
         incident.destination = incident.location
+
+
+def _destination_from_report(
+    incident: ExtractedIncident, destinations: list[PlaceMention]
+) -> None:
+    """Cargo stopped on its way: where another sentence says it was going ("the trucks were to
+    continue towards northern Mali"), if the report names one such place only."""
+    if incident.destination not in (None, incident.location) or incident.origin in (
+        None,
+        incident.location,
+    ):
+        return  # only cargo known to have come from elsewhere
+    here = (incident.location, incident.origin)
+    elsewhere = [p for p in destinations if p.place.country not in here]
+    if len({p.place.country for p in elsewhere}) != 1:
+        return
+    mention = elsewhere[0]
+    incident.destination = mention.place.country
+    incident.claims.append(
+        Claim("destination", incident.destination, mention.start_char, mention.end_char)
+    )
+    if incident.origin and incident.location not in (None, *incident.via):
+        incident.via.append(incident.location)  # seized on the way: the place is a transit
 
 
 def _models_from_report(incidents: list[ExtractedIncident], mentions: list[WeaponMention]) -> None:

@@ -67,14 +67,17 @@ class EventBuilder:
         bounds = [*found.sent_starts, len(found.text)]
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             self._sentence(found, index, start, end, published, drafts)
-        doc._.incidents = self.assembler.incidents(found, drafts, self._origins(found))
+        origins, destinations = self._report_flows(found)
+        doc._.incidents = self.assembler.incidents(found, drafts, origins, destinations)
         return doc
 
-    def _origins(self, found: Analysis) -> list[PlaceMention]:
-        """Where the report says weapons came from, in any sentence: "the weapons are believed to
-        have come from Libyan stocks" often speaks for the whole story."""
+    def _report_flows(self, found: Analysis) -> tuple[list[PlaceMention], list[PlaceMention]]:
+        """Where the report says weapons came from and went, in any sentence: "the weapons are
+        believed to have come from Libyan stocks", "the trucks were to continue towards northern
+        Mali" often speak for the whole story. Denied and hypothetical moves say nothing."""
         bounds = [*found.sent_starts, len(found.text)]
-        mentions: list[PlaceMention] = []
+        origins: list[PlaceMention] = []
+        destinations: list[PlaceMention] = []
         for s, e in zip(bounds, bounds[1:], strict=False):
             cues = {k: [c for c in v if s <= c[0] < e] for k, v in found.cues.items()}
             if cues.get("negations"):
@@ -83,8 +86,10 @@ class EventBuilder:
             weapons = [w for w in found.weapons if s <= w.start < e]
             for place, role in self.roles.assign(found, places, weapons, cues):
                 if role == "origin" and place.place.country:
-                    mentions.append(place)
-        return mentions
+                    origins.append(place)
+                elif role == "destination" and place.place.country and not _unreal(cues):
+                    destinations.append(place)
+        return origins, destinations
 
     def _sentence(
         self,
@@ -383,6 +388,10 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
             flows = ("origin", "via", "destination", "origin_hint")
             return None if any(earlier.roles.get(r) for r in flows) else earlier
     return None
+
+
+def _unreal(cues: dict) -> bool:
+    return bool(cues.get("hypotheticals") or cues.get("trend") or cues.get("policy"))
 
 
 def _background(found: Analysis, d: DateMention) -> bool:
