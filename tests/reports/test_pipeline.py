@@ -539,8 +539,8 @@ def test_cargo_stopped_on_its_way_takes_the_destination_another_sentence_gives()
     text = (
         "NIAMEY - Nigerien soldiers intercepted two pick-up trucks loaded with 14 Kalashnikov "
         "rifles north of Dirkou on Sunday, the defence ministry said.\n\nThe ministry gave no "
-        "details about the suspects. Officials believe the rifles came from southern Libya.\n\n"
-        "A military officer in Agadez said the trucks were to continue west towards northern Mali."
+        "details about the suspects.\n\nA military officer in Agadez said the trucks had come "
+        "down from southern Libya and were to continue west towards northern Mali."
     )
     incident = _one(text)
     assert (incident.origin, incident.via, incident.destination) == ("LY", ["NE"], "ML")
