@@ -544,3 +544,19 @@ def test_cargo_stopped_on_its_way_takes_the_destination_another_sentence_gives()
     )
     incident = _one(text)
     assert (incident.origin, incident.via, incident.destination) == ("LY", ["NE"], "ML")
+
+
+@pytest.mark.parametrize(
+    "origin_phrase",
+    [
+        "had been loaded in southern Algeria",
+        "had been bought in Tamanrasset, Algeria",
+        "had sailed from Algeria",
+    ],
+)
+def test_where_cargo_was_loaded_bought_or_sailed_from_is_its_origin(origin_phrase: str) -> None:
+    text = (
+        f"Malian soldiers seized 12 AK-47 rifles from a pick-up near Gao on Monday. The vehicle "
+        f"{origin_phrase}, the army said."
+    )
+    assert _one(text).origin == "DZ"

@@ -46,8 +46,11 @@ class PlaceRoles:
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
         for kind in ROLE_KINDS:
             for start, end, _ in cues.get(kind, []):
-                licensed = kind not in FLOW_ROLES or any(
-                    start - LICENCE_REACH <= m < end for m in movement
+                # a phrase ("loaded in", "bound for", "by way of") names the movement itself
+                licensed = (
+                    kind not in FLOW_ROLES
+                    or end - start > 1
+                    or any(start - LICENCE_REACH <= m < end for m in movement)
                 )
                 cue_at.setdefault(end - 1, kind if licensed else "reference")
         for _start, end, _ in cues.get("trigger:looting", []) + cues.get("participle", []):
