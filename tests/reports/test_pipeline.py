@@ -560,3 +560,12 @@ def test_where_cargo_was_loaded_bought_or_sailed_from_is_its_origin(origin_phras
         f"{origin_phrase}, the army said."
     )
     assert _one(text).origin == "DZ"
+
+
+def test_to_continue_towards_a_country_is_a_destination() -> None:
+    text = (
+        "Tunisian soldiers seized 40 Kalashnikov rifles near Bir Ali Ben Khalifa on Sunday. The men "
+        "had brought them from Libya and planned to move part of the stock on to Algeria."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.destination) == ("LY", "DZ")
