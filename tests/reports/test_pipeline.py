@@ -569,3 +569,11 @@ def test_to_continue_towards_a_country_is_a_destination() -> None:
     )
     incident = _one(text)
     assert (incident.origin, incident.destination) == ("LY", "DZ")
+
+
+def test_state_inspectors_finding_cargo_bound_somewhere_is_a_seizure() -> None:
+    text = (
+        "JERUSALEM - Israeli inspectors at the Kerem Shalom crossing found 40 detonators hidden "
+        "in a lorry bound for the Gaza Strip, the defence ministry said."
+    )
+    assert _one(text).type == "seizure"

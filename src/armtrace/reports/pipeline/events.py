@@ -111,6 +111,8 @@ class EventBuilder:
                 cues["trigger:looting"] = [c for c in looted if c[0] not in weapon_ends]
         _drop_participles(cues, weapon_ends)
         weak_spans = {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
+        if "force:seizer" in cues:  # "inspectors found explosives in a lorry bound for Gaza"
+            weak_spans -= {(c[0], c[1]) for c in cues.get("trigger:seizure", [])}
         types = [
             label.split(":", 1)[1]
             for label in cues
