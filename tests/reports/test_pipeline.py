@@ -577,3 +577,11 @@ def test_state_inspectors_finding_cargo_bound_somewhere_is_a_seizure() -> None:
         "in a lorry bound for the Gaza Strip, the defence ministry said."
     )
     assert _one(text).type == "seizure"
+
+
+def test_the_state_before_a_verb_of_receiving_is_the_buyer() -> None:
+    incident = _one(
+        "BAGHDAD - Iraq's defence ministry has taken delivery of five Su-25 ground-attack "
+        "aircraft bought from Russia, the ministry said."
+    )
+    assert (incident.origin, incident.destination, incident.location) == ("RU", "IQ", "IQ")

@@ -565,17 +565,28 @@ def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Cla
     transfer went, when no place says so."""
     if incident.type != "transfer" or incident.destination is not None:
         return
+    if draft.buyers:
+        buyer = draft.buyers[0]
+        _received_by(incident, buyer.place.country, buyer.start_char, buyer.end_char, claims)
+        return
     verb = draft.triggers[0][0] if draft.triggers else 0
     for actor, _ in draft.actors:
         state = actor.kind in {"state_force", "state"} and actor.country
         if state and actor.start > verb and actor.country != incident.origin:
-            incident.destination = actor.country
-            claims.append(Claim("destination", actor.country, actor.start_char, actor.end_char))
-            if incident.location is None:
-                incident.location, incident.geo_precision = actor.country, "country"
-                rule = "place country: the receiving state's forces"
-                claims.append(Claim("precision", rule, actor.start_char, actor.end_char))
+            _received_by(incident, actor.country, actor.start_char, actor.end_char, claims)
             return
+
+
+def _received_by(
+    incident: ExtractedIncident, country: str | None, start: int, end: int, claims: list[Claim]
+) -> None:
+    if country is None or country == incident.origin:
+        return
+    incident.destination = country
+    claims.append(Claim("destination", country, start, end))
+    if incident.location is None:
+        incident.location, incident.geo_precision = country, "country"
+        claims.append(Claim("precision", "place country: the receiving state", start, end))
 
 
 def _all_heavy(weapons: list[tuple[WeaponMention, ExtractedWeapon]]) -> bool:

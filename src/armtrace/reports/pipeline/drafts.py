@@ -36,6 +36,7 @@ class Draft:
     hedges: list[tuple[int, int]] = field(default_factory=list)
     triggers: list[tuple[int, int]] = field(default_factory=list)
     suppliers: list[PlaceMention] = field(default_factory=list)
+    buyers: list[PlaceMention] = field(default_factory=list)  # before "bought", "took delivery"
     last: int = 0  # index of the last sentence added
     illicit: bool = False  # a sentence of it says smuggled, illicit, black market…
 

@@ -38,6 +38,11 @@ _PAST_OF_WEAPONS = {
     "trigger:transfer",
 }
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
+# verbs whose subject receives the weapons ("Iraq bought…", "the army took delivery of…")
+_RECEIVE_VERBS = {
+    "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
+    "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
+}
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
@@ -250,13 +255,20 @@ class EventBuilder:
             first_trigger = min((t[0] for t in draft.triggers), default=e)
             # "Qatar supplied…", "French aircraft dropped…": the country before the verb supplies
             before = [p for p in places if p.start < first_trigger and _speaks_for_state(p)]
-            draft.suppliers = [
+            state = [
                 p
                 for p in before
                 if p.demonym
                 or p.possessive
                 or p in draft.roles.get("location", []) + draft.roles.get("unmarked", [])
             ][:1]
+            # "Iraq's defence ministry took delivery of…", "the Government of South Sudan
+            # acquired…": before a verb of receiving stands the buyer, not the supplier
+            receiving = any(" ".join(found.lower[a:b]) in _RECEIVE_VERBS for a, b in draft.triggers[:1])
+            if receiving:
+                draft.buyers, draft.suppliers = state, []
+            else:
+                draft.suppliers = state
 
     @staticmethod
     def _same_event(previous: Draft, draft: Draft) -> bool:
@@ -301,6 +313,7 @@ class EventBuilder:
         previous.dates.extend(draft.dates)
         previous.hedges.extend(draft.hedges)
         previous.suppliers.extend(draft.suppliers)
+        previous.buyers.extend(draft.buyers)
         previous.illicit = previous.illicit or draft.illicit
         previous.last = draft.last
 
