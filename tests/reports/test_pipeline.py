@@ -585,3 +585,13 @@ def test_the_state_before_a_verb_of_receiving_is_the_buyer() -> None:
         "aircraft bought from Russia, the ministry said."
     )
     assert (incident.origin, incident.destination, incident.location) == ("RU", "IQ", "IQ")
+
+
+def test_a_towns_port_is_the_town() -> None:
+    text = "Customs officers impounded a container holding 661 pump-action rifles at Lagos's Tin Can port."
+    incident = _one(text)
+    assert (incident.location, incident.place, incident.weapons[0].category) == (
+        "NG",
+        "Lagos",
+        "shotgun",
+    )
