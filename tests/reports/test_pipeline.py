@@ -595,3 +595,16 @@ def test_a_towns_port_is_the_town() -> None:
         "Lagos",
         "shotgun",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the bunkers at Sabha we counted dozens of empty wooden cases of the type used to ship "
+        "SA-7 missiles.",
+        "Officers told the Group that soldiers at an army depot in Walikale sold boxes of "
+        "ammunition from its stores to an armed group.",
+    ],
+)
+def test_empty_cases_in_a_depot_and_soldiers_selling_its_stores_are_looting(text: str) -> None:
+    assert _one(text).type == "looting"

@@ -43,6 +43,7 @@ _RECEIVE_VERBS = {
     "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
     "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
 }
+_SELLING = {"sold", "sell", "selling", "sale", "sales"}
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
@@ -131,6 +132,8 @@ class EventBuilder:
             )
         if event_type == "looting_event":
             event_type = "looting"
+        if event_type == "transfer" and _sold_off(found, cues):
+            event_type = "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
         counted = any(w.quantity is not None for w in weapons)
         if "trend" in cues or (
             "policy" in cues
@@ -403,6 +406,13 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
             flows = ("origin", "via", "destination", "origin_hint")
             return None if any(earlier.roles.get(r) for r in flows) else earlier
     return None
+
+
+def _sold_off(found: Analysis, cues: dict) -> bool:
+    """State forces selling from their own stores: a diversion, not a transfer between parties."""
+    words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
+    stores = "trigger:looting" in cues or "origin_nouns" in cues
+    return bool(words) and words <= _SELLING and stores and "force:seizer" in cues
 
 
 def _unreal(cues: dict) -> bool:
