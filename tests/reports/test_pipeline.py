@@ -608,3 +608,11 @@ def test_a_towns_port_is_the_town() -> None:
 )
 def test_empty_cases_in_a_depot_and_soldiers_selling_its_stores_are_looting(text: str) -> None:
     assert _one(text).type == "looting"
+
+
+def test_an_army_garrison_captured_with_its_stores_is_looted() -> None:
+    text = (
+        "The SPLA said it had captured a Sudanese army garrison at Heglig with its stores, among "
+        "them four T-55 tanks."
+    )
+    assert _one(text).type == "looting"

@@ -85,7 +85,9 @@ class Assembler:
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
             draft.type = "transfer"
-        if draft.type == "seizure" and _taken_by_armed_group(found, draft):
+        if draft.type == "seizure" and (
+            _taken_by_armed_group(found, draft) or _army_store_taken(found, draft)
+        ):
             draft.type = "looting"  # rebels "captured" an army camp's weapons: taken from a store
         incident = ExtractedIncident(type=draft.type, modality=draft.modality)
         claims = incident.claims
@@ -451,7 +453,24 @@ def _fill_locations(
             incident.destination = fallback
 
 
+_ARMY_STORES = {
+    "garrison", "depot", "depots", "stores", "base", "barracks", "armoury", "armory", "arsenal",
+    "airbase", "post", "camp",
+}
 _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
+
+
+def _army_store_taken(found: Analysis, draft: Draft) -> bool:
+    """'captured a Sudanese army garrison with its stores', 'took over the FARDC depot': an army's
+    store taken by its enemy is looted, whoever took it."""
+    first = draft.triggers[0][0] if draft.triggers else None
+    if first is None or found.lower[first] not in _CAPTURE:
+        return False
+    window = range(first + 1, min(first + 8, len(found.lower)))
+    forces = {c[0] for label, cues in found.cues.items() if label.startswith("force:") for c in cues}
+    forces |= {a.start for a, _ in draft.actors if a.kind == "state_force"}
+    stores = [i for i in window if found.lower[i] in _ARMY_STORES]
+    return bool(stores) and any(first < f < stores[0] for f in forces)
 
 
 def _taken_by_armed_group(found: Analysis, draft: Draft) -> bool:
