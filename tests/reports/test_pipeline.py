@@ -616,3 +616,12 @@ def test_an_army_garrison_captured_with_its_stores_is_looted() -> None:
         "them four T-55 tanks."
     )
     assert _one(text).type == "looting"
+
+
+def test_an_attack_named_to_date_a_find_is_no_use() -> None:
+    text = (
+        "Chadian police raided a house in N'Djamena on Tuesday and found explosives and eight "
+        "Kalashnikov rifles. He said an RPG-7 launcher was also found and that the suspects "
+        "belonged to the cell behind Monday's attacks."
+    )
+    assert [i.type for i in _incidents(text)] == ["seizure"]
