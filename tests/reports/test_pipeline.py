@@ -625,3 +625,12 @@ def test_an_attack_named_to_date_a_find_is_no_use() -> None:
         "belonged to the cell behind Monday's attacks."
     )
     assert [i.type for i in _incidents(text)] == ["seizure"]
+
+
+def test_a_town_then_its_country_in_apposition_keep_one_role() -> None:
+    text = (
+        "He said he had driven a pickup from Sebha, in southern Libya, to Agadez carrying ten "
+        "Kalashnikovs hidden under dates."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.destination, incident.location) == ("LY", "NE", "NE")

@@ -21,6 +21,10 @@ ROLE_KINDS = (
 FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
+_COMPASS = {
+    "the", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "north-eastern", "north-western", "south-eastern", "south-western", "far",
+}
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
     "made", "designed", "manufactured", "built", "produced", "origin", "supplied", "flagged",
@@ -108,6 +112,8 @@ class PlaceRoles:
             and all(lower[i] in _LIST_GLUE for i in range(previous[0].end, place.start))
         ):
             return previous[1]  # "to Mali, Niger and Chad"
+        if previous is not None and previous[1] in FLOW_ROLES and _apposition(found, previous[0], place):
+            return previous[1]  # "from Sebha, in southern Libya": where Sebha is, not another place
         stop = previous[0].end if previous is not None else 0
         kind, at = nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
         if kind == "location" and at is not None:
@@ -123,6 +129,17 @@ class PlaceRoles:
         if kind == "looted":
             return "origin"
         return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
+
+
+def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bool:
+    between = found.lower[first.end : place.start]
+    return (
+        len(between) >= 2
+        and between[0] == ","
+        and between[1] == "in"
+        and all(w in _COMPASS for w in between[2:])
+        and place.place.country == first.place.country
+    )
 
 
 def made_or_flagged(found: Analysis, place: PlaceMention) -> bool:
