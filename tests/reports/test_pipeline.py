@@ -634,3 +634,16 @@ def test_a_town_then_its_country_in_apposition_keep_one_role() -> None:
     )
     incident = _one(text)
     assert (incident.origin, incident.destination, incident.location) == ("LY", "NE", "NE")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If a ship were boarded and 40 rifles found, the inspecting state may seize them.",
+        "The army has not recovered the 12 T-55 tanks.",
+        "There is still no public evidence that the SA-7 missiles were seized in Niger.",
+        "State media said the army had recovered more than 40 tanks since February.",
+    ],
+)
+def test_conditions_non_events_and_running_totals_are_no_seizure(text: str) -> None:
+    assert _incidents(text) == []
