@@ -297,3 +297,11 @@ def test_fold() -> None:
     assert fold("Marsá Maţrūḩ") == "Marsa Matruh"
     assert fold("Reyhanlı") == "Reyhanli"
     assert fold(" Dar‘ā ") == "Dar'a"
+
+
+def test_a_capital_is_known_by_the_geonames_record_its_country_takes_its_point_from() -> None:
+    gazetteer = load_gazetteer()
+    ankara, benghazi = gazetteer.lookup("Ankara")[0], gazetteer.lookup("Benghazi")[0]
+    assert gazetteer.is_capital(ankara)
+    assert not gazetteer.is_capital(benghazi)
+    assert not gazetteer.is_capital(gazetteer.lookup("Turkey")[0])

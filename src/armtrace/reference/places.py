@@ -215,6 +215,14 @@ class Gazetteer:
     def country(self, iso2: str) -> Place:
         return self._countries[iso2.upper()]
 
+    def is_capital(self, place: Place) -> bool:
+        """Whether a town is its country's capital: the country's entry cites the capital's
+        GeoNames record it takes its point from ("point: capital Ankara, GeoNames 323786")."""
+        if place.kind != "town" or not place.country or not self.is_known_country(place.country):
+            return False
+        cite = self.country(place.country).cite
+        return "point: capital " in cite and cite.endswith(f", {place.cite}")
+
     def country_name(self, iso2: str) -> str:
         return self.country(iso2).name
 

@@ -371,17 +371,8 @@ def _holder(found: Analysis, places: list[PlaceMention], s: int, verb: int) -> P
 
 
 def _speaks_for_state(place: PlaceMention) -> bool:
-    """A country, or its capital standing for its government ("Ankara sent…", "Moscow supplied…"):
-    the gazetteer places a country at its capital, so a town on that very point is the capital."""
-    if place.place.kind == "country":
-        return True
-    if place.place.kind != "town" or place.place.country is None:
-        return False
-    country = load_gazetteer().country(place.place.country)
-    return (round(country.lat, 2), round(country.lon, 2)) == (
-        round(place.place.lat, 2),
-        round(place.place.lon, 2),
-    )
+    """A country, or its capital standing for its government ("Ankara sent…", "Moscow supplied…")."""
+    return place.place.kind == "country" or load_gazetteer().is_capital(place.place)
 
 
 def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft | None:
