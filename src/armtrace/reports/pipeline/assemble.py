@@ -99,7 +99,7 @@ class Assembler:
             claims.append(Claim("type", draft.type, found.idx[start], found.end_char(end)))
         self._place_fields(incident, draft, claims)
         self._actor_fields(incident, draft, claims)
-        _recipient_state(incident, draft, claims)
+        _recipient_state(found, incident, draft, claims)
         if draft.dates:
             first = draft.dates[0]
             incident.date, incident.date_precision = first.value, first.precision
@@ -564,11 +564,17 @@ def _for_state_forces(found: Analysis, draft: Draft) -> bool:
     """A state's forces after the verb receive ('flown in for the Peshmerga'); officials before
     it only tell ('Sudanese officials allege that the convoy carried…'), and forces after 'from'
     held the weapons before."""
+    return bool(_receiving_forces(found, draft))
+
+
+def _receiving_forces(found: Analysis, draft: Draft) -> list[ActorMention]:
+    """State actors after the event's verb, except those after 'from' (who held the weapons)."""
     verb = draft.triggers[0][0] if draft.triggers else 0
-    return any(
-        a.kind in {"state_force", "state"} and a.start > verb and found.lower[a.start - 1] != "from"
+    return [
+        a
         for a, _ in draft.actors
-    )
+        if a.kind in {"state_force", "state"} and a.start > verb and found.lower[a.start - 1] != "from"
+    ]
 
 
 def _specific(incident: ExtractedIncident) -> bool:
@@ -579,7 +585,9 @@ def _specific(incident: ExtractedIncident) -> bool:
     )  # "burned about 1,200 weapons" is counted, so no commentary
 
 
-def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Claim]) -> None:
+def _recipient_state(
+    found: Analysis, incident: ExtractedIncident, draft: Draft, claims: list[Claim]
+) -> None:
     """'Uganda re-transferred to South Sudan's army…': the receiving army's country is where a
     transfer went, when no place says so."""
     if incident.type != "transfer" or incident.destination is not None:
@@ -588,10 +596,8 @@ def _recipient_state(incident: ExtractedIncident, draft: Draft, claims: list[Cla
         buyer = draft.buyers[0]
         _received_by(incident, buyer.place.country, buyer.start_char, buyer.end_char, claims)
         return
-    verb = draft.triggers[0][0] if draft.triggers else 0
-    for actor, _ in draft.actors:
-        state = actor.kind in {"state_force", "state"} and actor.country
-        if state and actor.start > verb and actor.country != incident.origin:
+    for actor in _receiving_forces(found, draft):
+        if actor.country and actor.country != incident.origin:
             _received_by(incident, actor.country, actor.start_char, actor.end_char, claims)
             return
 
