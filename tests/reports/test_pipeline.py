@@ -647,3 +647,11 @@ def test_a_town_then_its_country_in_apposition_keep_one_role() -> None:
 )
 def test_conditions_non_events_and_running_totals_are_no_seizure(text: str) -> None:
     assert _incidents(text) == []
+
+
+def test_a_town_outweighs_its_hamlet_namesakes_unless_the_report_insists() -> None:
+    text = (
+        "Detonators recovered from a workshop in Sinjar were bought in Turkey and moved into Iraq "
+        "through Syria, where the Syrian border is porous."
+    )
+    assert _one(text).location == "IQ"

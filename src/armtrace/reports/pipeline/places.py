@@ -8,11 +8,13 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from armtrace.reference.places import Gazetteer, load_gazetteer
+from armtrace.reference.places import Gazetteer, Place, load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis, first_words, word_key
 from armtrace.reports.pipeline.mentions import Analysis, PlaceMention
 
 STRAY_POPULATION = 250_000  # towns smaller than this must fit the report's countries
+DOMINANT_TOWN = 10_000  # a town this big outweighs namesakes a tenth its size…
+TOWN_WEIGHT = 2  # …by this many mentions of the other country in the report
 STRAY_CONTEXT = 3  # mentions of the report's main country before strays are judged
 
 
@@ -115,7 +117,20 @@ class PlaceFinder:
         )
         for mention in mentions:
             if len({c.country for c in mention.candidates}) > 1:
-                mention.candidates.sort(key=lambda c: -votes.get(c.country, 0))
+                head = _dominant(mention.candidates)
+                mention.candidates.sort(
+                    key=lambda c: -votes.get(c.country, 0) - (TOWN_WEIGHT if c is head else 0)
+                )
+
+
+def _dominant(candidates: list[Place]) -> Place | None:
+    """The first candidate when it is a real town and its namesakes are hamlets ("Sinjar" the
+    Iraqi town of 38,000, not the Syrian village): the report must say more to move it."""
+    first, others = candidates[0], candidates[1:]
+    biggest = max((c.population for c in others), default=0)
+    if first.kind == "town" and first.population >= max(10 * biggest, DOMINANT_TOWN):
+        return first
+    return None
 
 
 def _compound_tail(found: Analysis, i: int) -> bool:
