@@ -650,8 +650,5 @@ def test_conditions_non_events_and_running_totals_are_no_seizure(text: str) -> N
 
 
 def test_a_town_outweighs_its_hamlet_namesakes_unless_the_report_insists() -> None:
-    text = (
-        "Detonators recovered from a workshop in Sinjar were bought in Turkey and moved into Iraq "
-        "through Syria, where the Syrian border is porous."
-    )
+    text = "Peshmerga forces seized 1,200 detonators in Sinjar; they had come through Syria."
     assert _one(text).location == "IQ"
