@@ -652,3 +652,9 @@ def test_conditions_non_events_and_running_totals_are_no_seizure(text: str) -> N
 def test_a_town_outweighs_its_hamlet_namesakes_unless_the_report_insists() -> None:
     text = "Peshmerga forces seized 1,200 detonators in Sinjar; they had come through Syria."
     assert _one(text).location == "IQ"
+
+
+def test_a_bomb_workshop_is_no_policy_workshop() -> None:
+    assert _one("Troops recovered detonators from an Islamic State workshop in Sinjar.").type == (
+        "seizure"
+    )
