@@ -658,3 +658,15 @@ def test_a_bomb_workshop_is_no_policy_workshop() -> None:
     assert _one("Troops recovered detonators from an Islamic State workshop in Sinjar.").type == (
         "seizure"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("In the market behind the old bazaar in Erbil, traders sell pistols and 30 G3 rifles.", "sighting"),
+        ("Exporting states should require checks on 120 mm mortar rounds they sell.", None),
+        ("The sale of the 120 mm mortar rounds to Libya was licensed at the time.", None),
+    ],
+)
+def test_markets_recommendations_and_licensed_sales(text: str, kind: str | None) -> None:
+    assert [i.type for i in _incidents(text)] == ([kind] if kind else [])

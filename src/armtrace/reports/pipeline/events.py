@@ -43,6 +43,7 @@ _RECEIVE_VERBS = {
     "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
     "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
 }
+_MARKETS = {"market", "markets", "bazaar", "souk", "souks", "stalls", "tables", "traders", "dealers"}
 _SELLING = {"sold", "sell", "selling", "sale", "sales"}
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
@@ -134,6 +135,8 @@ class EventBuilder:
             event_type = "looting"
         if event_type == "transfer" and _sold_off(found, cues):
             event_type = "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
+        elif event_type == "transfer" and _market_sale(found, s, e, cues):
+            event_type = "sighting"  # "traders sell pistols and rifles from wooden tables"
         counted = any(w.quantity is not None for w in weapons)
         if "trend" in cues or (
             "policy" in cues
@@ -404,6 +407,13 @@ def _sold_off(found: Analysis, cues: dict) -> bool:
     words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
     stores = "trigger:looting" in cues or "origin_nouns" in cues
     return bool(words) and words <= _SELLING and stores and "force:seizer" in cues
+
+
+def _market_sale(found: Analysis, s: int, e: int, cues: dict) -> bool:
+    """Weapons sold in a market: wares seen on sale, not a delivery from one party to another."""
+    words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
+    markets = any(w in _MARKETS for w in found.lower[s:e])
+    return bool(words) and words <= _SELLING and markets
 
 
 def _unreal(cues: dict) -> bool:
