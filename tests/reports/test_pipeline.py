@@ -670,3 +670,14 @@ def test_a_bomb_workshop_is_no_policy_workshop() -> None:
 )
 def test_markets_recommendations_and_licensed_sales(text: str, kind: str | None) -> None:
     assert [i.type for i in _incidents(text)] == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kurdish fighters destroyed an armoured truck bomb with an anti-tank missile near Makhmour.",
+        "Several Grad rockets struck Tripoli airport on Monday, destroying most of the aircraft.",
+    ],
+)
+def test_a_target_destroyed_by_a_weapon_is_its_use(text: str) -> None:
+    assert [i.type for i in _incidents(text)] == ["use"]

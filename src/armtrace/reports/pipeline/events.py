@@ -133,6 +133,8 @@ class EventBuilder:
             )
         if event_type == "looting_event":
             event_type = "looting"
+        if event_type == "destruction" and _destroyed_with(found, cues, weapons):
+            event_type = "use"  # "destroyed a tank with a Kornet missile": the missile was used
         if event_type == "transfer" and _sold_off(found, cues):
             event_type = "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
         elif event_type == "transfer" and _market_sale(found, s, e, cues):
@@ -407,6 +409,21 @@ def _sold_off(found: Analysis, cues: dict) -> bool:
     words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
     stores = "trigger:looting" in cues or "origin_nouns" in cues
     return bool(words) and words <= _SELLING and stores and "force:seizer" in cues
+
+
+def _destroyed_with(found: Analysis, cues: dict, weapons: list[WeaponMention]) -> bool:
+    """A target destroyed by a weapon ('destroyed an armoured truck bomb with an anti-tank
+    missile'), or struck and destroyed ('rockets struck the airport, destroying aircraft')."""
+    lower = found.lower
+    used = [c[0] for c in cues.get("trigger:use", [])]
+    for start, end, _ in cues.get("trigger:destruction", []):
+        if lower[start].endswith("ing") and any(u < start for u in used):
+            return True
+        after = range(end, min(end + 8, len(lower)))
+        withs = [i for i in after if lower[i] == "with"]
+        if withs and any(w.start > withs[0] for w in weapons):
+            return True
+    return False
 
 
 def _market_sale(found: Analysis, s: int, e: int, cues: dict) -> bool:
