@@ -681,3 +681,18 @@ def test_markets_recommendations_and_licensed_sales(text: str, kind: str | None)
 )
 def test_a_target_destroyed_by_a_weapon_is_its_use(text: str) -> None:
     assert [i.type for i in _incidents(text)] == ["use"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("On 20 April France handed over 48 MILAN anti-tank missiles at the Beirut air base.", ["transfer"]),
+        (
+            "Rebel fighters in Dumayr, north-east of Damascus, handed 40 tanks to the Syrian army.",
+            ["collection"],
+        ),
+        ("Citizens are encouraged to surrender illegal firearms during the amnesty.", []),
+    ],
+)
+def test_a_state_handing_over_delivers_fighters_surrender(text: str, kinds: list[str]) -> None:
+    assert [i.type for i in _incidents(text)] == kinds

@@ -43,6 +43,7 @@ _RECEIVE_VERBS = {
     "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
     "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
 }
+_AUXILIARIES = {"has", "had", "have", "formally", "officially", "also", "then", "on"}
 _MARKETS = {"market", "markets", "bazaar", "souk", "souks", "stalls", "tables", "traders", "dealers"}
 _SELLING = {"sold", "sell", "selling", "sale", "sales"}
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
@@ -137,6 +138,8 @@ class EventBuilder:
             event_type = "use"  # "destroyed a tank with a Kornet missile": the missile was used
         if event_type == "transfer" and _sold_off(found, cues):
             event_type = "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
+        elif event_type == "collection" and _state_hands_over(found, s, cues):
+            event_type = "transfer"  # "France handed over 48 MILAN missiles": a state's delivery
         elif event_type == "transfer" and _market_sale(found, s, e, cues):
             event_type = "sighting"  # "traders sell pistols and rifles from wooden tables"
         counted = any(w.quantity is not None for w in weapons)
@@ -383,7 +386,7 @@ def _speaks_for_state(place: PlaceMention) -> bool:
 def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft | None:
     """The earlier incident whose weapons a movement sentence names again with "the"/"these"
     and no count ("the rounds", "these rifles"), if the sentence gives a flow and it has none."""
-    if draft.type not in _BACKSTORY - {"looting"} or not draft.weapons or draft.modality != "asserted":
+    if draft.type not in _BACKSTORY or not draft.weapons or draft.modality != "asserted":
         return None
     if not any(draft.roles.get(r) for r in ("origin", "via", "destination")):
         return None
@@ -424,6 +427,20 @@ def _destroyed_with(found: Analysis, cues: dict, weapons: list[WeaponMention]) -
         if withs and any(w.start > withs[0] for w in weapons):
             return True
     return False
+
+
+def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
+    """A country (or its capital) named just before 'handed over' gives; fighters surrender."""
+    first = min(c[0] for c in cues.get("trigger:collection", [(s, s, "")]))
+    before = [
+        p
+        for p in found.places
+        if s <= p.start < first
+        and first - p.end <= 2
+        and set(found.lower[p.end : first]) <= _AUXILIARIES  # the subject, not an aside
+        and not (p.demonym or p.possessive)
+    ]
+    return any(_speaks_for_state(p) for p in before)
 
 
 def _market_sale(found: Analysis, s: int, e: int, cues: dict) -> bool:
