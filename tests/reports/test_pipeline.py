@@ -696,3 +696,8 @@ def test_a_target_destroyed_by_a_weapon_is_its_use(text: str) -> None:
 )
 def test_a_state_handing_over_delivers_fighters_surrender(text: str, kinds: list[str]) -> None:
     assert [i.type for i in _incidents(text)] == kinds
+
+
+def test_weapons_found_and_destroyed_on_the_spot_are_two_events() -> None:
+    text = "French troops found a cache of 15 mortar shells near Aguelhok and destroyed it on the spot."
+    assert [i.type for i in _incidents(text)] == ["seizure", "destruction"]

@@ -43,6 +43,7 @@ _RECEIVE_VERBS = {
     "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
     "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
 }
+_ON_THE_SPOT = ("on the spot", "in place", "in situ", "on site", "where they lay", "where it lay")
 _AUXILIARIES = {"has", "had", "have", "formally", "officially", "also", "then", "on"}
 _MARKETS = {"market", "markets", "bazaar", "souk", "souks", "stalls", "tables", "traders", "dealers"}
 _SELLING = {"sold", "sell", "selling", "sale", "sales"}
@@ -192,6 +193,12 @@ class EventBuilder:
             self._merge(previous, draft)
         else:
             drafts.append(draft)
+        if event_type == "seizure" and _destroyed_there(found, s, e, cues):
+            # "found a cache of mortar shells and destroyed it on the spot": two events
+            then = Draft("destruction", [(s, e)], modality, last=index)
+            then.triggers = [(c[0], c[1]) for c in cues["trigger:destruction"]]
+            self._extend(then, found, s, e, weapons, cues, dates, ROLE_KINDS)
+            drafts.append(then)
 
     @staticmethod
     def _continued_place(previous: Draft, event_type: str | None) -> str | None:
@@ -427,6 +434,14 @@ def _destroyed_with(found: Analysis, cues: dict, weapons: list[WeaponMention]) -
         if withs and any(w.start > withs[0] for w in weapons):
             return True
     return False
+
+
+def _destroyed_there(found: Analysis, s: int, e: int, cues: dict) -> bool:
+    """Weapons found and destroyed where they lay, told in one sentence."""
+    if "trigger:destruction" not in cues:
+        return False
+    text = " ".join(found.lower[s:e])
+    return any(phrase in text for phrase in _ON_THE_SPOT)
 
 
 def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
