@@ -14,6 +14,7 @@ from armtrace.reports.extraction import (
     ExtractedIncident,
     ExtractedWeapon,
 )
+from armtrace.reports.pipeline.cues import load_cues
 from armtrace.reports.pipeline.drafts import Draft
 from armtrace.reports.pipeline.mentions import ActorMention, Analysis, PlaceMention, WeaponMention
 from armtrace.reports.pipeline.roles import first_list, made_or_flagged
@@ -453,10 +454,6 @@ def _fill_locations(
             incident.destination = fallback
 
 
-_ARMY_STORES = {
-    "garrison", "depot", "depots", "stores", "base", "barracks", "armoury", "armory", "arsenal",
-    "airbase", "post", "camp",
-}
 _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
 
 
@@ -469,7 +466,8 @@ def _army_store_taken(found: Analysis, draft: Draft) -> bool:
     window = range(first + 1, min(first + 8, len(found.lower)))
     forces = {c[0] for label, cues in found.cues.items() if label.startswith("force:") for c in cues}
     forces |= {a.start for a, _ in draft.actors if a.kind == "state_force"}
-    stores = [i for i in window if found.lower[i] in _ARMY_STORES]
+    army_stores = load_cues().words("army_stores")
+    stores = [i for i in window if found.lower[i] in army_stores]
     return bool(stores) and any(first < f < stores[0] for f in forces)
 
 

@@ -47,6 +47,7 @@ _LIST_KINDS = (
 class CueBook:
     raw: dict
     lexicon: Lexicon[frozenset[str]]
+    word_sets: dict[str, frozenset[str]]
 
     @property
     def type_priority(self) -> list[str]:
@@ -63,6 +64,10 @@ class CueBook:
     @property
     def scale_words(self) -> dict[str, int]:
         return dict(self.raw["scale_words"])
+
+    def words(self, name: str) -> frozenset[str]:
+        """One of the word sets under `word_sets` in cues.yaml."""
+        return self.word_sets[name]
 
 
 def _labelled_phrases(raw: dict) -> dict[str, set[str]]:
@@ -93,7 +98,8 @@ def load_cues() -> CueBook:
     # longest phrase wins ("fear that" is hypothetical, "fear" alone a hedge).
     for phrase, labels in _labelled_phrases(raw).items():
         lexicon.add(phrase, frozenset(labels))
-    return CueBook(raw, lexicon)
+    word_sets = {k: frozenset(str(w) for w in v) for k, v in raw["word_sets"].items()}
+    return CueBook(raw, lexicon, word_sets)
 
 
 @Language.factory("armtrace_cues")

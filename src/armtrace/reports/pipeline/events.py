@@ -38,15 +38,6 @@ _PAST_OF_WEAPONS = {
     "trigger:transfer",
 }
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
-# verbs whose subject receives the weapons ("Iraq bought…", "the army took delivery of…")
-_RECEIVE_VERBS = {
-    "acquired", "acquire", "obtained", "obtain", "received", "receive", "bought", "buy",
-    "purchased", "purchase", "took delivery", "taken delivery", "take delivery", "imported",
-}
-_ON_THE_SPOT = ("on the spot", "in place", "in situ", "on site", "where they lay", "where it lay")
-_AUXILIARIES = {"has", "had", "have", "formally", "officially", "also", "then", "on"}
-_MARKETS = {"market", "markets", "bazaar", "souk", "souks", "stalls", "tables", "traders", "dealers"}
-_SELLING = {"sold", "sell", "selling", "sale", "sales"}
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
@@ -282,7 +273,8 @@ class EventBuilder:
             ][:1]
             # "Iraq's defence ministry took delivery of…", "the Government of South Sudan
             # acquired…": before a verb of receiving stands the buyer, not the supplier
-            receiving = any(" ".join(found.lower[a:b]) in _RECEIVE_VERBS for a, b in draft.triggers[:1])
+            verbs = self.book.words("receiving_verbs")
+            receiving = any(" ".join(found.lower[a:b]) in verbs for a, b in draft.triggers[:1])
             if receiving:
                 draft.buyers, draft.suppliers = state, []
             else:
@@ -418,7 +410,8 @@ def _sold_off(found: Analysis, cues: dict) -> bool:
     """State forces selling from their own stores: a diversion, not a transfer between parties."""
     words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
     stores = "trigger:looting" in cues or "origin_nouns" in cues
-    return bool(words) and words <= _SELLING and stores and "force:seizer" in cues
+    selling = load_cues().words("selling_verbs")
+    return bool(words) and words <= selling and stores and "force:seizer" in cues
 
 
 def _destroyed_with(found: Analysis, cues: dict, weapons: list[WeaponMention]) -> bool:
@@ -441,7 +434,7 @@ def _destroyed_there(found: Analysis, s: int, e: int, cues: dict) -> bool:
     if "trigger:destruction" not in cues:
         return False
     text = " ".join(found.lower[s:e])
-    return any(phrase in text for phrase in _ON_THE_SPOT)
+    return any(phrase in text for phrase in load_cues().words("on_the_spot"))
 
 
 def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
@@ -452,7 +445,7 @@ def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
         for p in found.places
         if s <= p.start < first
         and first - p.end <= 2
-        and set(found.lower[p.end : first]) <= _AUXILIARIES  # the subject, not an aside
+        and set(found.lower[p.end : first]) <= load_cues().words("subject_auxiliaries")
         and not (p.demonym or p.possessive)
     ]
     return any(_speaks_for_state(p) for p in before)
@@ -461,8 +454,8 @@ def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
 def _market_sale(found: Analysis, s: int, e: int, cues: dict) -> bool:
     """Weapons sold in a market: wares seen on sale, not a delivery from one party to another."""
     words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
-    markets = any(w in _MARKETS for w in found.lower[s:e])
-    return bool(words) and words <= _SELLING and markets
+    markets = not load_cues().words("markets").isdisjoint(found.lower[s:e])
+    return bool(words) and words <= load_cues().words("selling_verbs") and markets
 
 
 def _unreal(cues: dict) -> bool:

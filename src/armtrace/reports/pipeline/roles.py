@@ -4,6 +4,7 @@ first member; "to" and "from" count only near a movement (a trigger or a weapon)
 
 from __future__ import annotations
 
+from armtrace.reports.pipeline.cues import load_cues
 from armtrace.reports.pipeline.mentions import Analysis, PlaceMention, WeaponMention
 
 ROLE_KINDS = (
@@ -21,10 +22,6 @@ ROLE_KINDS = (
 FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
-_COMPASS = {
-    "the", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-    "north-eastern", "north-western", "south-eastern", "south-western", "far",
-}
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
     "made", "designed", "manufactured", "built", "produced", "origin", "supplied", "flagged",
@@ -137,7 +134,7 @@ def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bo
         len(between) >= 2
         and between[0] == ","
         and between[1] == "in"
-        and all(w in _COMPASS for w in between[2:])
+        and all(w in load_cues().words("compass") for w in between[2:])
         and place.place.country == first.place.country
     )
 
