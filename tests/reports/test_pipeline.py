@@ -701,3 +701,14 @@ def test_a_state_handing_over_delivers_fighters_surrender(text: str, kinds: list
 def test_weapons_found_and_destroyed_on_the_spot_are_two_events() -> None:
     text = "French troops found a cache of 15 mortar shells near Aguelhok and destroyed it on the spot."
     assert [i.type for i in _incidents(text)] == ["seizure", "destruction"]
+
+
+def test_this_ammunition_brought_from_elsewhere_is_the_backstory_of_the_first_sighting() -> None:
+    text = (
+        "During a visit to Bambari, the Panel observed fighters carrying 30 Type 56-1 assault "
+        "rifles and photographed boxes of 7.62 mm ammunition. Headstamps indicate manufacture "
+        "in Sudan. Two commanders told the Panel that this ammunition had been brought from "
+        "Nyala, in Sudan, through Chad, and delivered to Bambari earlier in the year."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.origin, incident.via) == ("sighting", "SD", ["TD"])

@@ -39,7 +39,6 @@ _PAST_OF_WEAPONS = {
 }
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
-_DEFINITE = {"the", "these", "those", "such"}  # "the rounds": weapons already told of
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
@@ -177,7 +176,8 @@ class EventBuilder:
             # "the rounds in the video had reached the groups from Saudi Arabia by way of Turkey":
             # where weapons already told of came from, not another event
             for role in ("origin", "via", "destination"):
-                told.roles.setdefault(role, []).extend(draft.roles.get(role, []))
+                if not told.roles.get(role):  # what the incident's own sentences say comes first
+                    told.roles[role] = list(draft.roles.get(role, []))
             told.sentences.extend(draft.sentences)
             return
         if near and not fresh and self._same_event(previous, draft):
@@ -384,25 +384,24 @@ def _speaks_for_state(place: PlaceMention) -> bool:
 
 def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft | None:
     """The earlier incident whose weapons a movement sentence names again with "the"/"these"
-    and no count ("the rounds", "these rifles"), if the sentence gives a flow and it has none."""
+    and no count ("the rounds", "this ammunition"), if the sentence gives a flow."""
     if draft.type not in _BACKSTORY or not draft.weapons or draft.modality != "asserted":
         return None
     if not any(draft.roles.get(r) for r in ("origin", "via", "destination")):
         return None
-    lower = found.lower
+    lower, definite = found.lower, load_cues().words("definite")
     if not all(
-        w.quantity is None and w.start and lower[w.start - 1] in _DEFINITE for w in draft.weapons
+        w.quantity is None and w.start and lower[w.start - 1] in definite for w in draft.weapons
     ):
         return None
     kinds = {category_group(w.category) for w in draft.weapons}
-    for earlier in reversed(drafts):
+    for earlier in drafts:  # the report's first telling of them: its main event
         if earlier.type in _NO_FLOW:
             continue  # "it held 1,200 detonators": holdings; the flow is the seizure's
         if earlier.modality == "asserted" and kinds & {
             category_group(w.category) for w in earlier.weapons
         }:
-            flows = ("origin", "via", "destination", "origin_hint")
-            return None if any(earlier.roles.get(r) for r in flows) else earlier
+            return earlier
     return None
 
 
