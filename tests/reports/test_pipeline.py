@@ -712,3 +712,8 @@ def test_this_ammunition_brought_from_elsewhere_is_the_backstory_of_the_first_si
     )
     incident = _one(text)
     assert (incident.type, incident.origin, incident.via) == ("sighting", "SD", ["TD"])
+
+
+def test_armour_and_ammunition_unloaded_with_nothing_illicit_said_is_a_transfer() -> None:
+    text = "A Turkish cargo ship unloaded 12 armoured vehicles and ammunition at Misrata port on 21 May."
+    assert _one(text).type == "transfer"

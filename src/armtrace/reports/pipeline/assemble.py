@@ -81,7 +81,7 @@ class Assembler:
         if not weapons:
             return []
         if draft.type == "trafficking" and not draft.illicit and (
-            _for_state_forces(found, draft) or _all_heavy(weapons)
+            _for_state_forces(found, draft) or _with_heavy(weapons)
         ):
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
@@ -612,5 +612,5 @@ def _received_by(
         claims.append(Claim("precision", "place country: the receiving state", start, end))
 
 
-def _all_heavy(weapons: list[tuple[WeaponMention, ExtractedWeapon]]) -> bool:
-    return bool(weapons) and all(category_group(w.category) == "heavy_weapons" for _, w in weapons)
+def _with_heavy(weapons: list[tuple[WeaponMention, ExtractedWeapon]]) -> bool:
+    return any(category_group(w.category) == "heavy_weapons" for _, w in weapons)
