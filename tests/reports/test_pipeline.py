@@ -717,3 +717,19 @@ def test_this_ammunition_brought_from_elsewhere_is_the_backstory_of_the_first_si
 def test_armour_and_ammunition_unloaded_with_nothing_illicit_said_is_a_transfer() -> None:
     text = "A Turkish cargo ship unloaded 12 armoured vehicles and ammunition at Misrata port on 21 May."
     assert _one(text).type == "transfer"
+
+
+def test_a_ship_that_docked_and_unloaded_ended_its_voyage_there() -> None:
+    text = (
+        "The vessel docked at Tripoli's port on 29 January and unloaded 12 armoured vehicles. "
+        "The ship had left the Turkish port of Mersin several days earlier."
+    )
+    incident = _one(text)
+    assert (incident.via, incident.destination, incident.location) == ([], "LY", "LY")
+
+
+def test_no_transit_repeats_an_end_of_the_flow() -> None:
+    for incident in _incidents(
+        "Omani traders drove 40 rifles from Oman through Oman into Yemen, where police seized them."
+    ):
+        assert not set(incident.via) & {incident.origin, incident.destination}

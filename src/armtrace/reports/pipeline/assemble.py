@@ -72,6 +72,8 @@ class Assembler:
                 incident.origin = incident.destination = None  # the country's own weapons: no flow
             elif incident.origin and incident.origin == incident.destination:
                 incident.origin = None  # a flow from a country to itself is no flow at all
+            ends = (incident.origin, incident.destination)
+            incident.via = [c for c in dict.fromkeys(incident.via) if c not in ends]
         return incidents
 
     def _finish(self, found: Analysis, draft: Draft) -> list[ExtractedIncident]:

@@ -21,6 +21,7 @@ ROLE_KINDS = (
 )
 FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
+UNLOAD_REACH = 15  # tokens after a port a ship docked at where "unloaded" makes it the end
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
@@ -113,6 +114,10 @@ class PlaceRoles:
             return previous[1]  # "from Sebha, in southern Libya": where Sebha is, not another place
         stop = previous[0].end if previous is not None else 0
         kind, at = nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
+        if kind == "via" and at is not None and lower[at - 1 : at + 1] == ["docked", lower[at]]:
+            unloading = load_cues().words("unloading")
+            if not unloading.isdisjoint(lower[place.end : place.end + UNLOAD_REACH]):
+                return "destination"  # "docked at Tripoli's port … and unloaded armoured vehicles"
         if kind == "location" and at is not None:
             # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
             outer, outer_at = nearest_cue(cue_at, at, max(stop, at - self.window))
