@@ -125,14 +125,7 @@ class EventBuilder:
             )
         if event_type == "looting_event":
             event_type = "looting"
-        if event_type == "destruction" and _destroyed_with(found, cues, weapons):
-            event_type = "use"  # "destroyed a tank with a Kornet missile": the missile was used
-        if event_type == "transfer" and _sold_off(found, cues):
-            event_type = "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
-        elif event_type == "collection" and _state_hands_over(found, s, cues):
-            event_type = "transfer"  # "France handed over 48 MILAN missiles": a state's delivery
-        elif event_type == "transfer" and _market_sale(found, s, e, cues):
-            event_type = "sighting"  # "traders sell pistols and rifles from wooden tables"
+        event_type = _retyped(found, s, e, event_type, cues, weapons)
         counted = any(w.quantity is not None for w in weapons)
         if "trend" in cues or (
             "policy" in cues
@@ -405,12 +398,26 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
     return None
 
 
-def _sold_off(found: Analysis, cues: dict) -> bool:
-    """State forces selling from their own stores: a diversion, not a transfer between parties."""
+def _retyped(
+    found: Analysis, s: int, e: int, event_type: str | None, cues: dict, weapons: list[WeaponMention]
+) -> str | None:
+    """The sentence's event type, corrected where its verb says less than the sentence."""
+    if event_type == "destruction" and _destroyed_with(found, cues, weapons):
+        return "use"  # "destroyed a tank with a Kornet missile": the missile was used
+    if event_type == "transfer" and _selling_only(found, cues):
+        if "force:seizer" in cues and ("trigger:looting" in cues or "origin_nouns" in cues):
+            return "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
+        if not load_cues().words("markets").isdisjoint(found.lower[s:e]):
+            return "sighting"  # "traders sell pistols and rifles from wooden tables"
+    if event_type == "collection" and _state_hands_over(found, s, cues):
+        return "transfer"  # "France handed over 48 MILAN missiles": a state's delivery
+    return event_type
+
+
+def _selling_only(found: Analysis, cues: dict) -> bool:
+    """The sentence's only transfer verbs are verbs of selling ("sold", "sell")."""
     words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
-    stores = "trigger:looting" in cues or "origin_nouns" in cues
-    selling = load_cues().words("selling_verbs")
-    return bool(words) and words <= selling and stores and "force:seizer" in cues
+    return bool(words) and words <= load_cues().words("selling_verbs")
 
 
 def _destroyed_with(found: Analysis, cues: dict, weapons: list[WeaponMention]) -> bool:
@@ -448,13 +455,6 @@ def _state_hands_over(found: Analysis, s: int, cues: dict) -> bool:
         and not (p.demonym or p.possessive)
     ]
     return any(_speaks_for_state(p) for p in before)
-
-
-def _market_sale(found: Analysis, s: int, e: int, cues: dict) -> bool:
-    """Weapons sold in a market: wares seen on sale, not a delivery from one party to another."""
-    words = {" ".join(found.lower[a:b]) for a, b, _ in cues.get("trigger:transfer", [])}
-    markets = not load_cues().words("markets").isdisjoint(found.lower[s:e])
-    return bool(words) and words <= load_cues().words("selling_verbs") and markets
 
 
 def _unreal(cues: dict) -> bool:
