@@ -252,29 +252,25 @@ class Matcher:
         # weapons they name, for the decision. The other marks are compared once per kind of
         # record (the rows of one lot agree on model, maker, country, calibre and year).
         marks_of: dict[tuple, list[Evidence]] = {}
-        bits_of: dict[tuple, tuple[float, ...]] = {}
+        weight_of: dict[tuple, float] = {}  # by kind of record and serial bits
         scored: list[tuple[float, str, int, str, str, tuple[str, ...], tuple]] = []
+        records, folded = self.records, self._folded
         for i, level in self._levels(item, fgot, near):
-            record = self.records[i]
+            record = records[i]
             bits = LEVEL_BITS.get(level)
             if bits is not None:  # the common levels, without writing their explanation
-                refined, identities = level, (self._folded[i],) if bits > 0 else ()
+                refined, identities = level, (folded[i],) if bits > 0 else ()
             else:
                 serial, refined, identities = _serial_evidence(
-                    item.serial, fgot, record, self._folded[i], level
+                    item.serial, fgot, record, folded[i], level
                 )
                 bits = serial.bits if serial else None
             kind = _kind(record)
-            kind_bits = bits_of.get(kind)
-            if kind_bits is None:
-                marks_of[kind] = _marks_evidence(item, record)
-                kind_bits = bits_of[kind] = tuple(ev.bits for ev in marks_of[kind])
-            # Added in the order `_candidate` adds them: the same float whichever way.
-            weight = self.thresholds.prior
-            if bits is not None:
-                weight += bits
-            for b in kind_bits:
-                weight += b
+            weight = weight_of.get((kind, bits))
+            if weight is None:
+                if kind not in marks_of:
+                    marks_of[kind] = _marks_evidence(item, record)
+                weight = weight_of[kind, bits] = self._weight(bits, marks_of[kind])
             scored.append((weight, record.id, i, level, refined, identities, kind))
         scored.sort(key=lambda s: (-s[0], s[1]))
         shown = []
@@ -289,6 +285,15 @@ class Matcher:
         ]
         decision = self._decision([(w, lv, ids) for w, _, _, _, lv, ids, _ in scored])
         return TraceResult(item.id, decision, cands)
+
+    def _weight(self, serial_bits: float | None, marks: list[Evidence]) -> float:
+        # Added in the order `_candidate` adds them: the same float whichever way.
+        weight = self.thresholds.prior
+        if serial_bits is not None:
+            weight += serial_bits
+        for ev in marks:
+            weight += ev.bits
+        return weight
 
     def _levels(
         self, item: Marks, fgot: str, near: list[int] | None = None
