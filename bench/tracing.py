@@ -487,7 +487,7 @@ def main() -> None:
     engine_name = f"engine ({args.processes} process{'es' if args.processes > 1 else ''})"
     report(engine_name, score(run.outcomes, cases), sum(run.seconds.values()), run.peak_mib,
            args.breakdown)  # fmt: skip
-    print(f"  index {run.seconds['index']:.1f} s  trace {run.seconds['trace']:.1f} s")
+    _stages(run)
     for name, size, runner in (
         ("rapidfuzz", args.rapidfuzz, lambda sample: run_reference(records, sample)),
         ("splink", args.splink, lambda sample: run_splink(records, sample, args.splink_train)),
@@ -498,6 +498,11 @@ def main() -> None:
         run = in_child(runner, sample)
         report(f"{name} ({len(sample):,} items)", score(run.outcomes, sample),
                sum(run.seconds.values()), run.peak_mib, args.breakdown)  # fmt: skip
+        _stages(run)
+
+
+def _stages(run: Run) -> None:
+    print("  " + "  ".join(f"{stage} {s:.1f} s" for stage, s in run.seconds.items()))
 
 
 if __name__ == "__main__":
