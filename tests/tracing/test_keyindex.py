@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz.distance import Levenshtein
+
 from armtrace.tracing.keyindex import KeyIndex, deletions, encode
 
 SERIALS = ["AK14172", "AK14872", "AK1472", "7733561", "", "AK14172", "X" + "1" * 13, "AK14?72"]
@@ -31,9 +33,18 @@ def test_serials_the_arrays_cannot_hold_are_still_found() -> None:
     assert index.get(["AK14?72"]) == [7]  # a record holding a wildcard
 
 
-def test_a_batch_finds_what_one_by_one_finds() -> None:
-    readings = ["AK14172", "AK14972", "AK172", "7733561", "Q", "X" + "1" * 13]
-    for serials in (SERIALS, SERIALS[:6]):  # with and without the fallback dict
-        index = KeyIndex(serials)
-        one_by_one = [sorted(index.get([r, *deletions(r)])) for r in readings]
-        assert [sorted(found) for found in index.near_many(readings)] == one_by_one
+def test_near_finds_exactly_the_serials_one_edit_away() -> None:
+    readings = ["AK14172", "AK14972", "AK172", "AK1472", "AK141172", "7733561", "Q", "X" + "1" * 13]
+    serials = [*SERIALS, "AK234567", "AK123456", "AK1123", "AK1213"]
+    for held in (serials, [s for s in serials if len(s) <= 12 and "?" not in s]):  # dict or not
+        index = KeyIndex(held)
+        near = index.near_many(readings)
+        assert [sorted(f) for f in near] == [sorted(index.near(r)) for r in readings]  # batch = one
+        for reading, found in zip(readings, near, strict=True):
+            expected = [
+                i for i, s in enumerate(held) if s and Levenshtein.distance(reading, s) <= 1
+            ]
+            assert sorted(found) == expected, reading
+    # Sharing a deletion at another place is not one edit: AK234567 and AK123456 give AK23456.
+    index = KeyIndex(["AK234567"])
+    assert index.near_many(["AK123456"]) == [[]] and index.get(deletions("AK123456")) == [0]

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
@@ -134,17 +133,14 @@ class Matcher:
         by_serial, by_range = self._block(fold(item.serial))
         return by_serial | by_range
 
-    def _block(self, folded: str, near: list[int] | None = None) -> tuple[set[int], set[int]]:
-        """Records met through their own serial, and records of ranges (less those of the first).
-        `near`: the records sharing a key with a full reading, where they were looked up already."""
+    def _block(self, folded: str) -> tuple[set[int], set[int]]:
+        """Records met through their own serial, and records of ranges (less those of the first)."""
         if not folded or known_chars(folded) < 3:
             return set(), set()
         if WILDCARD_ANY in folded:
             by_serial = set(self._by_ends(folded))
         elif WILDCARD_ONE in folded:
             by_serial = set(self._keys.get(_expand(folded)))
-        elif near is not None:
-            by_serial = set(near)
         else:
             by_serial = set(self._keys.get([folded, *deletions(folded)]))
         return by_serial, set(self._in_ranges(folded)) - by_serial
@@ -300,25 +296,28 @@ class Matcher:
     ) -> list[tuple[int, str]]:
         """The blocked records, each with how its serial meets the reading. Blocking on deletions
         brings many records whose serial differs: they can be neither a match nor 'possible', so
-        they are left out unless nothing else was found."""
-        by_serial, by_range = self._block(fgot, near)
-        level_of = _serial_level
-        if is_pattern(fgot) or not by_serial:
-            found = [(i, level_of(item.serial, fgot, self.records[i], self._folded[i]))
-                     for i in (*by_serial, *by_range)]  # fmt: skip
-            return [(i, lv) for i, lv in found if lv != "different"] or found
-        # A full reading: rapidfuzz finds the serials within one edit in C, the rest differ.
-        blocked = list(by_serial)
-        close = process.extract(fgot, [self._folded[i] for i in blocked],
-                                scorer=Levenshtein.distance, score_cutoff=1, limit=None)  # fmt: skip
-        found = [(blocked[k], level_of(item.serial, fgot, self.records[blocked[k]], serial, d))
-                 for serial, d, k in close]  # fmt: skip
-        found += [(i, level_of(item.serial, fgot, self.records[i], self._folded[i]))
-                  for i in by_range]  # fmt: skip
+        they are left out unless nothing else was found. `near`: the records within one edit of a
+        full reading, where a batch looked them up already."""
+        if not is_pattern(fgot) and known_chars(fgot) >= 3:
+            return self._full_levels(item, fgot, near)
+        by_serial, by_range = self._block(fgot)
+        found = [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+                 for i in (*by_serial, *by_range)]  # fmt: skip
+        return [(i, lv) for i, lv in found if lv != "different"] or found
+
+    def _full_levels(self, item: Marks, fgot: str, near: list[int] | None) -> list[tuple[int, str]]:
+        """`_levels` for a reading without wildcards: the key index gives exactly the serials
+        within one edit; the others that share a key are looked up only if nothing else fits."""
+        close = near if near is not None else self._keys.near(fgot)
+        found = [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i], 1))
+                 for i in close]  # fmt: skip
+        found += [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+                  for i in set(self._in_ranges(fgot)).difference(close)]  # fmt: skip
         kept = [(i, lv) for i, lv in found if lv != "different"]
         if kept:
             return kept
-        return found + [(i, "different") for i in set(blocked) - {i for i, _ in found}]
+        others = set(self._keys.get([fgot, *deletions(fgot)])).difference(i for i, _ in found)
+        return found + [(i, "different") for i in others]
 
     def trace_many(
         self, items: Sequence[Marks], processes: int = 1, limit: int = 5
@@ -339,7 +338,7 @@ class Matcher:
         return [result for chunk in chunks for result in chunk]
 
     def _trace_batch(self, items: Sequence[Marks], limit: int) -> list[TraceResult]:
-        """`trace` for each item, in order; the full readings' keys are looked up all at once."""
+        """`trace` for each item, in order; the full readings' neighbours are looked up at once."""
         readings = [item.folded for item in items]
         full = [i for i, f in enumerate(readings) if not is_pattern(f) and known_chars(f) >= 3]
         near = dict(zip(full, self._keys.near_many([readings[i] for i in full]), strict=True))
