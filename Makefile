@@ -36,8 +36,8 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) armtrace-demo.db* .pytest_cache .ruff_cache
 
-# Serial matching: synthetic registries with ground truth, and Splink on the same data as the baseline
-# (flags: --records 1000000 --items 100000 --splink 100000 --breakdown).
+# Serial matching: synthetic registries with ground truth, the engine, the rapidfuzz reference and Splink
+# on the same data (flags: --records 1000000 --items 100000 --splink 100000 --rapidfuzz 0 --breakdown).
 bench-tracing: $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/tracing.py $(ARGS)

@@ -193,3 +193,18 @@ def test_trace_many_in_worker_processes_gives_the_same_results(matcher: Matcher)
     alone = [r.as_dict() for r in matcher.trace_many(items)]
     assert [r.as_dict() for r in matcher.trace_many(items, processes=2)] == alone
     assert {r["decision"] for r in alone} == {"match", "possible", "none"}
+
+
+def test_every_weapon_a_partial_reading_fits_is_shown() -> None:
+    # Ten rifles of one lot agree on every mark: an illegible last digit fits them all, so the
+    # analyst must see all ten (beyond the first five), and no more than the ones that fit.
+    lot = [marks(f"row-{n}", serial=f"AK1000{n}", model="AKM", year=1978) for n in range(10)]
+    other = marks("other", serial="AK10011", model="AKM", year=1978)
+    result = Matcher([*lot, other]).trace(item("AK1000?", model="AKM"), limit=5)
+    assert result.decision == "possible"
+    assert {c.record for c in result.candidates} >= {r.id for r in lot}
+    assert len(result.candidates) <= 10 + 5
+    assert (
+        Matcher([*lot, other]).trace(item("AK10003", model="AKM"), limit=5).candidates[0].record
+        == "row-3"
+    )

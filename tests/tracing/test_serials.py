@@ -22,6 +22,7 @@ from armtrace.tracing.serials import (
         (" AK 14 172 ", "AK14172"),  # spaces
         ("AK-14/172.5", "AK141725"),  # separators
         ("AK–14—172_9", "AK141729"),  # dashes of every kind and underscores
+        ("AK#14,172:5\\6;7", "AK14172567"),  # number signs, commas, colons, backslashes, semicolons
         ("№ 14172", "14172"),  # the number sign is a label
         ("No. 14172", "14172"),  # so is "No."
         ("АК14172", "AK14172"),  # Cyrillic А, К read as Latin
@@ -57,6 +58,7 @@ def test_normalise(raw: str | None, expected: str) -> None:
         ("AKO123", "AK0123"),  # 0/O
         ("AKI123", "AK1123"),  # 1/I
         ("AKL123", "AK1123"),  # 1/l (lower-case l upper-cases to L)
+        ("akl123", "AK1123"),  # the lower-case l itself
         ("AKS123", "AK5123"),  # 5/S
         ("AKB123", "AK8123"),  # 8/B
         ("AKZ123", "AK2123"),  # 2/Z

@@ -22,12 +22,15 @@ import multiprocessing as mp
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 from armtrace.reference.weapons import load_taxonomy
 from armtrace.tracing.fields import Marks
+from armtrace.tracing.keyindex import ALPHABET as FOLDED_ALPHABET
+from armtrace.tracing.keyindex import KeyIndex, deletions
 from armtrace.tracing.serials import (
     WILDCARD_ANY,
     WILDCARD_ONE,
@@ -39,8 +42,6 @@ from armtrace.tracing.serials import (
     split_serial,
 )
 
-# Characters a folded serial can hold: digits and the letters that do not fold onto a digit.
-FOLDED_ALPHABET = "0123456789ACDEFGHJKMNPQRTUVWXY"
 MAX_EXPANDED_WILDCARDS = 3  # beyond that a partial reading is searched by its ends only
 END_KEY = 4  # characters of the known end used to block readings with `*`
 BITS_PER_CHAR = math.log2(10)  # a read character narrows the field about tenfold (mostly digits)
@@ -92,6 +93,9 @@ class TraceResult:
 # because lots are numbered consecutively and the neighbour agrees on every other mark.
 STRONG_LEVELS = frozenset({"identical", "folded", "pattern", "range"})
 RANGE_FILLINGS = 1000  # serials of a lot named as fitting a partial reading, at most
+# Candidates shown beyond `limit` where they name a weapon that fits the reading: an illegible digit
+# among lot-mates makes ten equally good candidates, and the analyst must see them all.
+MAX_SHOWN = 20
 
 
 class Matcher:
@@ -101,11 +105,11 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self.records: list[Marks] = []
         self._folded: list[str] = []
-        self._keys: dict[str, int | list[int]] = {}
         self._ranges: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         self._ends: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         for record in records:
             self._add(record)
+        self._keys = KeyIndex(self._folded)
         self._range_lows: dict[str, list[int]] = {}
         for prefix, runs in self._ranges.items():
             runs.sort()
@@ -118,46 +122,28 @@ class Matcher:
     def _add(self, record: Marks) -> None:
         idx = len(self.records)
         self.records.append(record)
-        folded = fold(record.serial)
-        self._folded.append(folded)
-        if folded:
-            for key in {folded, *_deletions(folded)}:
-                self._put(key, idx)
+        self._folded.append(fold(record.serial))
         if record.range is not None:
             self._ranges[record.range.prefix].append((record.range.low, record.range.high, idx))
-
-    def _put(self, key: str, idx: int) -> None:
-        # An int for a key held by one record: most keys are, and a list each would cost gigabytes.
-        held = self._keys.get(key)
-        if held is None:
-            self._keys[key] = idx
-        elif isinstance(held, int):
-            self._keys[key] = [held, idx]
-        else:
-            held.append(idx)
-
-    def _get(self, key: str) -> list[int]:
-        held = self._keys.get(key)
-        return [] if held is None else [held] if isinstance(held, int) else held
 
     # -- blocking ---------------------------------------------------------------------------------
 
     def block(self, item: Marks) -> set[int]:
         """Indices of the records worth comparing with the item."""
-        folded = fold(item.serial)
+        by_serial, by_range = self._block(fold(item.serial))
+        return by_serial | by_range
+
+    def _block(self, folded: str) -> tuple[set[int], set[int]]:
+        """Records met through their own serial, and records of ranges (less those of the first)."""
         if not folded or known_chars(folded) < 3:
-            return set()
-        found: set[int] = set()
+            return set(), set()
         if WILDCARD_ANY in folded:
-            found.update(self._by_ends(folded))
+            by_serial = set(self._by_ends(folded))
         elif WILDCARD_ONE in folded:
-            for key in _expand(folded):
-                found.update(self._get(key))
+            by_serial = set(self._keys.get(_expand(folded)))
         else:
-            for key in (folded, *_deletions(folded)):
-                found.update(self._get(key))
-        found.update(self._in_ranges(folded))
-        return found
+            by_serial = set(self._keys.get([folded, *deletions(folded)]))
+        return by_serial, set(self._in_ranges(folded)) - by_serial
 
     def _by_ends(self, folded: str) -> list[int]:
         if self._ends is None:  # built on first use: most runs have no cut-off readings
@@ -233,34 +219,105 @@ class Matcher:
         return self._candidate(item, item.folded, record, record.folded, level)
 
     def _candidate(
-        self, item: Marks, fgot: str, record: Marks, fwant: str, level: str
+        self,
+        item: Marks,
+        fgot: str,
+        record: Marks,
+        fwant: str,
+        level: str,
+        marks: list[Evidence] | None = None,
     ) -> Candidate:
-        cand = Candidate(record=record.id, score=0.0, weight=self.thresholds.prior)
-        _compare_serial(cand, item.serial, fgot, record, fwant, level)
-        _compare_model(cand, item, record)
-        _compare_text(cand, "manufacturer", item.manufacturer, record.manufacturer, 3.0, -3.0)
-        _compare_exact(cand, "country", item.country, record.country, 2.0, -5.0)
-        _compare_exact(cand, "calibre", item.calibre, record.calibre, 1.0, -5.0)
-        _compare_year(cand, item.year, record.year)
-        cand.score = 1.0 / (1.0 + 2.0 ** (-cand.weight))
+        serial, level, identities = _serial_evidence(item.serial, fgot, record, fwant, level)
+        cand = Candidate(record.id, 0.0, self.thresholds.prior, [], [], level, identities)
+        # Added in this order everywhere, so that a weight is the same float however it is reached.
+        for ev in ([serial] if serial else []) + (marks or _marks_evidence(item, record)):
+            (cand.agreements if ev.agrees else cand.disagreements).append(ev.text)
+            cand.weight += ev.bits
+        cand.score = _probability(cand.weight)
         return cand
 
     def trace(self, item: Marks, limit: int = 5) -> TraceResult:
+        """The item's decision and its best candidates: the first `limit` of those scoring at least
+        `possible`, then any further ones whose serial fits the reading (up to MAX_SHOWN in all);
+        the best candidate alone where none scores that high."""
+        return self._trace(item, limit)
+
+    def _trace(self, item: Marks, limit: int, near: list[int] | None = None) -> TraceResult:
         fgot = item.folded
-        found = [
-            (i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
-            for i in self.block(item)
-        ]
-        # Blocking on deletions brings many records whose serial differs: they can be neither a
-        # match nor 'possible', so they are scored only when nothing else was found.
-        kept = [(i, level) for i, level in found if level != "different"] or found
+        # Only the candidates shown are built in full; the others need their weight and the
+        # weapons they name, for the decision. The other marks are compared once per kind of
+        # record (the rows of one lot agree on model, maker, country, calibre and year).
+        marks_of: dict[tuple, list[Evidence]] = {}
+        weight_of: dict[tuple, float] = {}  # by kind of record and serial bits
+        scored: list[tuple[float, str, int, str, str, tuple[str, ...], tuple]] = []
+        records, folded = self.records, self._folded
+        for i, level in self._levels(item, fgot, near):
+            record = records[i]
+            bits = LEVEL_BITS.get(level)
+            if bits is not None:  # the common levels, without writing their explanation
+                refined, identities = level, (folded[i],) if bits > 0 else ()
+            else:
+                serial, refined, identities = _serial_evidence(
+                    item.serial, fgot, record, folded[i], level
+                )
+                bits = serial.bits if serial else None
+            kind = _kind(record)
+            weight = weight_of.get((kind, bits))
+            if weight is None:
+                if kind not in marks_of:
+                    marks_of[kind] = _marks_evidence(item, record)
+                weight = weight_of[kind, bits] = self._weight(bits, marks_of[kind])
+            scored.append((weight, record.id, i, level, refined, identities, kind))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        shown = []
+        for entry in scored:
+            if len(shown) >= MAX_SHOWN or _probability(entry[0]) < self.thresholds.possible:
+                break  # sorted by weight: the rest score lower still
+            if len(shown) < limit or entry[4] in STRONG_LEVELS:
+                shown.append(entry)
         cands = [
-            self._candidate(item, fgot, self.records[i], self._folded[i], level)
-            for i, level in kept
+            self._candidate(item, fgot, self.records[i], self._folded[i], level, marks_of[kind])
+            for _, _, i, level, _, _, kind in (shown or scored[:1])
         ]
-        cands.sort(key=lambda c: (-c.weight, c.record))
-        shown = [c for c in cands if c.score >= self.thresholds.possible][:limit] or cands[:1]
-        return TraceResult(item.id, self._decide(cands), shown)
+        decision = self._decision([(w, lv, ids) for w, _, _, _, lv, ids, _ in scored])
+        return TraceResult(item.id, decision, cands)
+
+    def _weight(self, serial_bits: float | None, marks: list[Evidence]) -> float:
+        # Added in the order `_candidate` adds them: the same float whichever way.
+        weight = self.thresholds.prior
+        if serial_bits is not None:
+            weight += serial_bits
+        for ev in marks:
+            weight += ev.bits
+        return weight
+
+    def _levels(
+        self, item: Marks, fgot: str, near: list[int] | None = None
+    ) -> list[tuple[int, str]]:
+        """The blocked records, each with how its serial meets the reading. Blocking on deletions
+        brings many records whose serial differs: they can be neither a match nor 'possible', so
+        they are left out unless nothing else was found. `near`: the records within one edit of a
+        full reading, where a batch looked them up already."""
+        if not is_pattern(fgot) and known_chars(fgot) >= 3:
+            return self._full_levels(item, fgot, near)
+        by_serial, by_range = self._block(fgot)
+        found = [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+                 for i in (*by_serial, *by_range)]  # fmt: skip
+        return [(i, lv) for i, lv in found if lv != "different"] or found
+
+    def _full_levels(self, item: Marks, fgot: str, near: list[int] | None) -> list[tuple[int, str]]:
+        """`_levels` for a reading without wildcards: the key index gives exactly the serials
+        within one edit; the others that share a key are looked up only if nothing else fits."""
+        close = near if near is not None else self._keys.near(fgot)
+        found = [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i], 1))
+                 for i in close]  # fmt: skip
+        found += [(i, _serial_level(item.serial, fgot, self.records[i], self._folded[i]))
+                  for i in set(self._in_ranges(fgot)).difference(close)]  # fmt: skip
+        kept = [(i, lv) for i, lv in found if lv != "different"]
+        if kept:
+            return kept
+        others = set(self._keys.get([fgot, *deletions(fgot)])).difference(i for i, _ in found)
+        return found + [(i, "different") for i in others]
 
     def trace_many(
         self, items: Sequence[Marks], processes: int = 1, limit: int = 5
@@ -269,7 +326,7 @@ class Matcher:
         items are shared out among forked workers that read this index copy-on-write (no pickling
         of the index); where fork is not available they are traced here."""
         if processes <= 1 or len(items) < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
-            return [self.trace(item, limit) for item in items]
+            return self._trace_batch(items, limit)
         global _FORKED
         _FORKED = (self, items, limit)
         step = max(PARALLEL_MIN // 2, len(items) // (processes * 8))  # small chunks even the load
@@ -280,31 +337,51 @@ class Matcher:
             _FORKED = None
         return [result for chunk in chunks for result in chunk]
 
+    def _trace_batch(self, items: Sequence[Marks], limit: int) -> list[TraceResult]:
+        """`trace` for each item, in order; the full readings' neighbours are looked up at once."""
+        readings = [item.folded for item in items]
+        full = [i for i, f in enumerate(readings) if not is_pattern(f) and known_chars(f) >= 3]
+        near = dict(zip(full, self._keys.near_many([readings[i] for i in full]), strict=True))
+        return [self._trace(item, limit, near.get(i)) for i, item in enumerate(items)]
+
     def _decide(self, cands: list[Candidate]) -> str:
+        return self._decision([(c.weight, c.serial_level, c.identities) for c in cands])
+
+    def _decision(self, evidence: list[tuple[float, str, tuple[str, ...]]]) -> str:
+        """match, possible or none from each candidate's (weight, serial level, weapons named)."""
         t = self.thresholds
-        if not cands:
+        if not evidence:
             return "none"
-        if self.posterior(cands) >= t.match:
+        if _posterior(evidence) >= t.match:
             return "match"
-        return "possible" if max(c.score for c in cands) >= t.possible else "none"
+        return "possible" if _probability(max(w for w, _, _ in evidence)) >= t.possible else "none"
 
     @staticmethod
     def posterior(cands: list[Candidate]) -> float:
-        """How likely the best-supported weapon is the item, against every other weapon the
-        candidates name and against none of them (odds 1: the item may be unregistered).
+        """How likely the best-supported weapon is the item (see `_posterior`)."""
+        return _posterior([(c.weight, c.serial_level, c.identities) for c in cands])
 
-        Records of one serial (ledger row, transfer, collection) are one weapon's history, so a
-        weapon's odds are those of its best record. A lot fitting a partial reading in k places
-        names k weapons, each as likely as one ledger row that fits. Two weapons that fit equally
-        well split the odds, so only the analyst can tell them apart ("possible"). A serial one
-        character off names no weapon here: it takes a second misreading to get there.
-        """
-        odds: dict[str, float] = {}
-        for c in cands:
-            if c.serial_level in STRONG_LEVELS:
-                for ident in c.identities:
-                    odds[ident] = max(odds.get(ident, 0.0), 2.0**c.weight)
-        return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
+
+def _posterior(evidence: list[tuple[float, str, tuple[str, ...]]]) -> float:
+    """How likely the best-supported weapon is the item, against every other weapon the
+    candidates name and against none of them (odds 1: the item may be unregistered).
+
+    Records of one serial (ledger row, transfer, collection) are one weapon's history, so a
+    weapon's odds are those of its best record. A lot fitting a partial reading in k places
+    names k weapons, each as likely as one ledger row that fits. Two weapons that fit equally
+    well split the odds, so only the analyst can tell them apart ("possible"). A serial one
+    character off names no weapon here: it takes a second misreading to get there.
+    """
+    odds: dict[str, float] = {}
+    for weight, level, identities in evidence:
+        if level in STRONG_LEVELS:
+            for ident in identities:
+                odds[ident] = max(odds.get(ident, 0.0), 2.0**weight)
+    return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
+
+
+def _probability(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-weight))
 
 
 PARALLEL_MIN = 2000  # fewer items are traced faster than workers start
@@ -314,11 +391,7 @@ _FORKED: tuple[Matcher, Sequence[Marks], int] | None = None  # what forked worke
 def _trace_slice(bounds: tuple[int, int]) -> list[TraceResult]:
     assert _FORKED is not None  # set by trace_many before the workers fork
     matcher, items, limit = _FORKED
-    return [matcher.trace(item, limit) for item in items[bounds[0] : bounds[1]]]
-
-
-def _deletions(serial: str) -> list[str]:
-    return [serial[:i] + serial[i + 1 :] for i in range(len(serial))]
+    return matcher._trace_batch(items[bounds[0] : bounds[1]], limit)
 
 
 def _expand(folded: str) -> list[str]:
@@ -332,8 +405,11 @@ def _expand(folded: str) -> list[str]:
     return [k.replace(WILDCARD_ONE, "", 1) for k in keys]
 
 
-def _serial_level(got: str, fgot: str, record: Marks, fwant: str) -> str:
-    """How a reading meets a record's own serial; "range" for a lot, refined by `_compare_range`."""
+def _serial_level(
+    got: str, fgot: str, record: Marks, fwant: str, distance: int | None = None
+) -> str:
+    """How a reading meets a record's own serial; "range" for a lot, refined by `_range_evidence`.
+    `distance`: the edit distance of the folded forms where the caller has it already."""
     want = record.serial
     if not want:
         return "range" if record.range is not None else "missing"
@@ -343,46 +419,65 @@ def _serial_level(got: str, fgot: str, record: Marks, fwant: str) -> str:
         return "folded"
     if (WILDCARD_ONE in got or WILDCARD_ANY in got) and pattern_matches(fgot, fwant):
         return "pattern"
-    if len(fwant) >= 5 and Levenshtein.distance(fgot, fwant, score_cutoff=1) <= 1:
-        return "near"
-    return "different"
+    if len(fwant) < 5:
+        return "different"
+    if distance is None:
+        distance = Levenshtein.distance(fgot, fwant, score_cutoff=1)
+    return "near" if distance <= 1 else "different"
 
 
-def _compare_serial(
-    cand: Candidate, got: str, fgot: str, record: Marks, fwant: str, level: str
-) -> None:
+class Evidence(NamedTuple):
+    """One comparison's verdict: its explanation, which side it counts on, its weight in bits."""
+
+    text: str
+    agrees: bool
+    bits: float
+
+
+# Weights of the serial levels that do not depend on the reading (partial readings and ranges do).
+LEVEL_BITS = {"identical": 18.0, "folded": 15.0, "near": 5.0, "different": -12.0}
+
+
+def _kind(record: Marks) -> tuple:
+    """What the rows of one lot share: the marks other than the serial."""
+    return (record.model, record.category, record.manufacturer, record.country, record.calibre,
+            record.year)  # fmt: skip
+
+
+def _serial_evidence(
+    got: str, fgot: str, record: Marks, fwant: str, level: str
+) -> tuple[Evidence | None, str, tuple[str, ...]]:
+    """(evidence, refined level, folded serials of the weapons the record may be) for the serial."""
     want = record.serial
     if level == "identical":
-        _agree(cand, "serial", f"identical ({want})", 18.0, level, (fwant,))
-    elif level == "folded":
-        text = f"equal allowing photo misreadings ({got} ~ {want})"
-        _agree(cand, "serial", text, 15.0, level, (fwant,))
-    elif level == "pattern":
-        text = f"partial reading {got} fits {want}"
-        _agree(cand, "serial", text, _partial_bits(got), level, (fwant,))
-    elif level == "near":
-        _agree(cand, "serial", f"one character off ({got} vs {want})", 5.0, level, (fwant,))
-    elif level == "different":
-        _disagree(cand, "serial", f"{got} vs {want}", -12.0, level)
-    elif record.range is not None:
-        _compare_range(cand, got, fgot, record.range)
-    else:
-        cand.serial_level = "missing"
+        return Evidence(f"serial: identical ({want})", True, LEVEL_BITS[level]), level, (fwant,)
+    if level == "folded":
+        text = f"serial: equal allowing photo misreadings ({got} ~ {want})"
+        return Evidence(text, True, LEVEL_BITS[level]), level, (fwant,)
+    if level == "pattern":
+        text = f"serial: partial reading {got} fits {want}"
+        return Evidence(text, True, _partial_bits(got)), level, (fwant,)
+    if level == "near":
+        text = f"serial: one character off ({got} vs {want})"
+        return Evidence(text, True, LEVEL_BITS[level]), level, (fwant,)
+    if level == "different":
+        return Evidence(f"serial: {got} vs {want}", False, LEVEL_BITS[level]), level, ()
+    if record.range is not None:
+        return _range_evidence(got, fgot, record.range)
+    return None, "missing", ()
 
 
-def _compare_range(cand: Candidate, got: str, fgot: str, rng: SerialRange) -> None:
+def _range_evidence(got: str, fgot: str, rng: SerialRange) -> tuple[Evidence, str, tuple[str, ...]]:
     if fgot in rng:
-        _agree(cand, "serial", f"{got} within range {rng}", 12.0, "range", (fgot,))
-        return
+        return Evidence(f"serial: {got} within range {rng}", True, 12.0), "range", (fgot,)
     fits = rng.fillings(fgot, RANGE_FILLINGS) if is_pattern(fgot) else None
     if fits:
         # Each serial of the lot that fits is as likely as one ledger row that fits the reading.
-        text = f"partial reading {got} may lie in range {rng}" + (
+        text = f"serial: partial reading {got} may lie in range {rng}" + (
             f" (as {fits[0]})" if len(fits) == 1 else f" ({len(fits)} serials of it fit)"
         )
-        _agree(cand, "serial", text, _partial_bits(got), "range", tuple(fits))
-    else:
-        _disagree(cand, "serial", f"{got} outside range {rng}", -12.0, "different")
+        return Evidence(text, True, _partial_bits(got)), "range", tuple(fits)
+    return Evidence(f"serial: {got} outside range {rng}", False, -12.0), "different", ()
 
 
 def _partial_bits(got: str) -> float:
@@ -390,35 +485,40 @@ def _partial_bits(got: str) -> float:
     return min(15.0, BITS_PER_CHAR * known_chars(got) - 6.0)
 
 
-def _compare_model(cand: Candidate, item: Marks, record: Marks) -> None:
+def _marks_evidence(item: Marks, record: Marks) -> list[Evidence]:
+    """The other marks compared, in a fixed order: model, maker, country, calibre, year."""
+    found: list[Evidence] = []
+    _compare_model(found, item, record)
+    _compare_field(found, "manufacturer", item.manufacturer, record.manufacturer, (3.0, -3.0), True)
+    _compare_field(found, "country", item.country, record.country, (2.0, -5.0))
+    _compare_field(found, "calibre", item.calibre, record.calibre, (1.0, -5.0))
+    _compare_year(found, item.year, record.year)
+    return found
+
+
+def _compare_model(found: list[Evidence], item: Marks, record: Marks) -> None:
     if item.model and record.model:
         if item.model == record.model:
-            cand.agreements.append(f"model: {item.model}")
-            cand.weight += 3.0
+            found.append(Evidence(f"model: {item.model}", True, 3.0))
         elif item.category is None or record.category is None:
             # A model the taxonomy does not know ("PM md. 63", a local name) may be another name for
             # the same weapon: a difference that cannot be checked is only a weak one.
-            cand.disagreements.append(
-                f"model: {item.model} vs {record.model} (not in the taxonomy)"
-            )
-            cand.weight -= 1.0
+            text = f"model: {item.model} vs {record.model} (not in the taxonomy)"
+            found.append(Evidence(text, False, -1.0))
         elif item.category == record.category and _same_calibre(item.model, record.model):
             # An AKM, a Type 56 and an AK-47 look alike; documenters do mix them up.
-            cand.disagreements.append(
-                f"model: {item.model} vs {record.model} (both {item.category})"
-            )
-            cand.weight -= 2.0
+            text = f"model: {item.model} vs {record.model} (both {item.category})"
+            found.append(Evidence(text, False, -2.0))
         elif item.category == record.category:
             # A G3 is not taken for a Type 56: they do not even fire the same cartridge.
-            cand.disagreements.append(
+            text = (
                 f"model: {item.model} vs {record.model} (both {item.category}, different calibres)"
             )
-            cand.weight -= 6.0
+            found.append(Evidence(text, False, -6.0))
         else:
-            cand.disagreements.append(f"model: {item.model} vs {record.model}")
-            cand.weight -= 8.0
+            found.append(Evidence(f"model: {item.model} vs {record.model}", False, -8.0))
     elif item.category and record.category:
-        _compare_exact(cand, "category", item.category, record.category, 1.0, -8.0)
+        _compare_field(found, "category", item.category, record.category, (1.0, -8.0))
 
 
 def _same_calibre(a: str, b: str) -> bool:
@@ -430,64 +530,42 @@ def _same_calibre(a: str, b: str) -> bool:
     return first.calibre == second.calibre
 
 
-def _compare_text(
-    cand: Candidate, name: str, got: str | None, want: str | None, agree: float, disagree: float
+def _compare_field(
+    found: list[Evidence],
+    name: str,
+    got: str | None,
+    want: str | None,
+    bits: tuple[float, float],
+    fuzzy: bool = False,
 ) -> None:
+    """Equal values add bits[0], different ones bits[1]; a missing value adds nothing."""
     if not got or not want:
         return
-    # Firm names come transliterated many ways (Izhmash, Izhevsk Mechanical Plant, IZH): a token-set
-    # ratio forgives word order and extra words; only a clear difference counts against.
-    similarity = token_set_ratio(got, want)
-    if similarity >= 85:
-        cand.agreements.append(f"{name}: {want}")
-        cand.weight += agree
-    elif similarity < 50:
-        cand.disagreements.append(f"{name}: {got} vs {want}")
-        cand.weight += disagree
-
-
-def _compare_exact(
-    cand: Candidate, name: str, got: str | None, want: str | None, agree: float, disagree: float
-) -> None:
-    if not got or not want:
-        return
-    if got == want:
-        cand.agreements.append(f"{name}: {want}")
-        cand.weight += agree
+    if fuzzy:
+        # Firm names come transliterated many ways (Izhmash, Izhevsk Mechanical Plant, IZH): a
+        # token-set ratio forgives word order and extra words; only a clear difference counts.
+        similarity = token_set_ratio(got, want)
+        same, different = similarity >= 85, similarity < 50
     else:
-        cand.disagreements.append(f"{name}: {got} vs {want}")
-        cand.weight += disagree
+        same = got == want
+        different = not same
+    if same:
+        found.append(Evidence(f"{name}: {want}", True, bits[0]))
+    elif different:
+        found.append(Evidence(f"{name}: {got} vs {want}", False, bits[1]))
 
 
-def _compare_year(cand: Candidate, got: int | None, want: int | None) -> None:
+def _compare_year(found: list[Evidence], got: int | None, want: int | None) -> None:
     if got is None or want is None:
         return
     if got == want:
-        cand.agreements.append(f"year: {want}")
-        cand.weight += 2.0
+        found.append(Evidence(f"year: {want}", True, 2.0))
     elif abs(got - want) == 1:  # year marks and ledger years differ by one around New Year
-        cand.agreements.append(f"year: {got} vs {want} (one year apart)")
+        found.append(Evidence(f"year: {got} vs {want} (one year apart)", True, 0.0))
     elif got // 10 == want // 10:
         # A year mark read off the receiver is reliable; a clash is strong evidence of another weapon,
         # short of one misread digit (1973 for 1978).
-        cand.disagreements.append(f"year: {got} vs {want}")
-        cand.weight -= 6.0
+        found.append(Evidence(f"year: {got} vs {want}", False, -6.0))
     else:
         # Another decade takes two misread digits: much stronger evidence still.
-        cand.disagreements.append(f"year: {got} vs {want} (another decade)")
-        cand.weight -= 10.0
-
-
-def _agree(
-    cand: Candidate, name: str, text: str, bits: float, level: str, idents: tuple[str, ...]
-) -> None:
-    cand.agreements.append(f"{name}: {text}")
-    cand.weight += bits
-    cand.serial_level = level
-    cand.identities = idents
-
-
-def _disagree(cand: Candidate, name: str, text: str, bits: float, level: str) -> None:
-    cand.disagreements.append(f"{name}: {text}")
-    cand.weight += bits
-    cand.serial_level = level
+        found.append(Evidence(f"year: {got} vs {want} (another decade)", False, -10.0))
