@@ -127,6 +127,24 @@ class Statement(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+def analyst_statement(
+    incident: Incident, field: str, value: str | None, analyst: str, grade: str, at: datetime
+) -> Statement:
+    """An analyst's decision about an incident (a review, an edit, a trace's confirmation). No span
+    of the report states it: 0..0 on the incident's source, authored by the analyst."""
+    return Statement(
+        incident_id=incident.id,
+        field=field,
+        value=value,
+        source_id=incident.source_id,
+        start=0,
+        end=0,
+        grade=grade,
+        author=f"analyst:{analyst}"[:64],
+        created_at=at,
+    )
+
+
 # Tables of the other domains live with their code but on this Base, so migrations and metadata see
 # one schema wherever the store is opened.
 import armtrace.analysis.models  # noqa: E402,F401

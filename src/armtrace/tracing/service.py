@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from armtrace.records.models import Item, MatchDecision, Record
 from armtrace.store import Store
-from armtrace.store.models import Incident, Statement
+from armtrace.store.models import Incident, analyst_statement
 from armtrace.tracing.engine import Matcher, Thresholds, TraceResult
 from armtrace.tracing.fields import Marks, marks
 
@@ -138,14 +138,16 @@ def _confirm_incident(
         return
     incident.grade = "confirmed"
     evidence = f"item traced to {record.kind} record {record.id}"
-    session.add(_analyst_statement(incident, "grade", f"confirmed: {evidence}", analyst, now))
+    value = f"confirmed: {evidence}"
+    session.add(analyst_statement(incident, "grade", value, analyst, "confirmed", now))
     # The record says where the weapon was last held legally: with the place it was documented,
     # the incident becomes a flow (origin → country) resting on this item. An origin the report
     # already gave is kept; the analyst sees both in the statements.
     origin = _custody_country(record)
     if origin and not incident.origin and origin != incident.country:
         incident.origin = origin
-        session.add(_analyst_statement(incident, "origin", f"{origin}: {evidence}", analyst, now))
+        value = f"{origin}: {evidence}"
+        session.add(analyst_statement(incident, "origin", value, analyst, "confirmed", now))
 
 
 def _custody_country(record: Record) -> str | None:
@@ -155,22 +157,6 @@ def _custody_country(record: Record) -> str | None:
     if record.kind == "transfer" and record.importer:
         return record.importer
     return record.country_of_manufacture
-
-
-def _analyst_statement(
-    incident: Incident, name: str, value: str, analyst: str, now: datetime
-) -> Statement:
-    return Statement(
-        incident_id=incident.id,
-        field=name,
-        value=value,
-        source_id=incident.source_id,
-        start=0,
-        end=0,
-        grade="confirmed",
-        author=f"analyst:{analyst}"[:64],
-        created_at=now,
-    )
 
 
 def decision_history(store: Store, item_id: str) -> list[MatchDecision]:

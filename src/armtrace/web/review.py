@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from armtrace.analysis.models import ScreeningFlag
 from armtrace.records.models import Item
-from armtrace.store.models import Incident, IncidentActor, IncidentWeapon, Statement
+from armtrace.store.models import (
+    Incident,
+    IncidentActor,
+    IncidentWeapon,
+    Statement,
+    analyst_statement,
+)
 from armtrace.vocabulary import GRADES, INCIDENT_TYPES, MODALITIES
 from armtrace.web.accounts import now
 from armtrace.web.audit import append
@@ -80,18 +86,7 @@ def snapshot(incident: Incident) -> dict:
 
 
 def _statement(incident: Incident, field: str, value: str | None, user: str) -> Statement:
-    # No span of the report states an analyst's decision: 0..0 on the incident's source, as tracing does.
-    return Statement(
-        incident_id=incident.id,
-        field=field,
-        value=value,
-        source_id=incident.source_id,
-        start=0,
-        end=0,
-        grade=incident.grade,
-        author=f"analyst:{user}"[:64],
-        created_at=now(),
-    )
+    return analyst_statement(incident, field, value, user, incident.grade, now())
 
 
 def review_status(incident: Incident) -> str | None:
