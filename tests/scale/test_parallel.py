@@ -9,7 +9,7 @@ import pytest
 from distributed import Client, LocalCluster
 from sqlalchemy import func, select
 
-from armtrace.reports.ingest import ingest_paths
+from armtrace.reports.ingest import Writer, ingest_paths
 from armtrace.reports.pipeline.dates import DateFinder
 from armtrace.reports.readers import read_paths
 from armtrace.scale import ingest, ingest_on_cluster
@@ -70,19 +70,19 @@ def test_interrupted_ingest_resumes_without_duplicates(
     store: Store, serial: Store, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes = {"n": 0}
-    real = ingest.write_report
+    real = Writer.add
 
-    def interrupted(session, report, incidents, rows=None):  # type: ignore[no-untyped-def]
+    def interrupted(self, connection, report, rows):  # type: ignore[no-untyped-def]
         writes["n"] += 1
         if writes["n"] == 11:  # Ctrl-C in the middle of the third batch's transaction
             raise KeyboardInterrupt
-        return real(session, report, incidents, rows)
+        return real(self, connection, report, rows)
 
-    monkeypatch.setattr(ingest, "write_report", interrupted)
+    monkeypatch.setattr(Writer, "add", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest_on_cluster(store, read_paths(CORPUS), client, batch_size=5, window=2)
     assert _count(store, Source) == 10  # two whole batches, nothing of the third
-    monkeypatch.setattr(ingest, "write_report", real)
+    monkeypatch.setattr(Writer, "add", real)
     result = ingest_on_cluster(store, read_paths(CORPUS), client, batch_size=5)
     assert result.skipped == 10 and not result.errors
     assert _count(store, Source) == _count(serial, Source)
