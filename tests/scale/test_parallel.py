@@ -66,6 +66,17 @@ def test_parallel_ingest_matches_the_serial_one(
     assert again.added == 0 and again.skipped == result.added
 
 
+def test_one_worker_gives_the_same_database(store: Store, serial: Store) -> None:
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as one,
+    ):
+        result = ingest_on_cluster(store, read_paths(CORPUS), one, batch_size=7)
+    assert not result.errors and _records(store) == _records(serial)
+
+
 def test_interrupted_ingest_resumes_without_duplicates(
     store: Store, serial: Store, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

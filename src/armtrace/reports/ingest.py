@@ -70,11 +70,14 @@ def ingest_paths(
 
 
 def ingest_items(
-    store: Store, items: Iterable[Report | ReadError], progress: Callable[[str], None] | None = None
+    store: Store,
+    items: Iterable[Report | ReadError],
+    progress: Callable[[str], None] | None = None,
+    writer: Writer | None = None,
 ) -> IngestResult:
     result = IngestResult()
     nlp = default_pipeline()
-    writer = Writer()
+    writer = writer or Writer()
     for item in items:
         if isinstance(item, ReadError):
             result.errors.append(item)
@@ -272,9 +275,12 @@ class Writer:
                 self._join(connection, match[0], match[1], report, x, rows)
 
     def committed(self) -> None:
-        """After a commit: forget the details of the least recently used incidents."""
+        """After a commit: forget the details and shingles used least recently."""
+        # only now: what the transaction wrote can be read back from the database
         while len(self._details) > self.keep:
             self._details.popitem(last=False)[1].detail = None
+        while len(self._shingles) > self.keep:
+            self._shingles.popitem(last=False)
 
     def rolled_back(self) -> None:
         """After a rollback the index may hold incidents that were never stored: read it again."""
@@ -390,8 +396,6 @@ class Writer:
     def _remember(self, source_id: str, found: Any) -> None:
         self._shingles[source_id] = found
         self._shingles.move_to_end(source_id)
-        if len(self._shingles) > self.keep:
-            self._shingles.popitem(last=False)
 
     def _shingles_of(self, source_id: str) -> Any:
         found = self._shingles.get(source_id)
