@@ -62,7 +62,7 @@ class Candidate:
     lon: float | None
     geo_precision: str | None
     published: date | None  # its report's, for an undated incident
-    categories: set[str] = field(default_factory=set)
+    categories: frozenset[str] = frozenset()  # interned: many incidents share one
     seq: int = 0  # order of storage: the first stored wins a tie
     detail: Any = None  # what a join needs (the writer's), loaded on the first join
 
@@ -186,10 +186,20 @@ _BLOCK_WEAPONS = (
 def _stored(connection: Connection, key: Key) -> list[Candidate]:
     params = {"country": key[0], "types": types_of(key[1])}
     found = [Candidate(*row) for row in connection.execute(_BLOCK, params)]
-    by_id = {c.id: c for c in found}
+    categories: dict[str, set[str]] = {}
     for incident_id, category in connection.execute(_BLOCK_WEAPONS, params):
-        by_id[incident_id].categories.add(category)
+        categories.setdefault(incident_id, set()).add(category)
+    for candidate in found:
+        candidate.categories = interned(frozenset(categories.get(candidate.id, ())))
     return found
+
+
+_CATEGORIES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def interned(categories: frozenset[str]) -> frozenset[str]:
+    """One object for each set of weapon categories: the index holds many incidents."""
+    return _CATEGORIES.setdefault(categories, categories)
 
 
 def _in_window(candidate: Candidate, anchor: date) -> bool:

@@ -98,13 +98,13 @@ class Voices:
     `independent_groups` does, so the grade and its explanation are the same."""
 
     groups: list[list[Voice]] = field(default_factory=list)
-    sources: set[str] = field(default_factory=set)
+    sources: list[str] = field(default_factory=list)  # a list: most incidents have one or two
 
     def add(self, voice: Voice, shingles: Callable[[str], Sequence[int]]) -> None:
         """Add a source; `shingles(source_id)` gives any source's shingles."""
         if voice.source_id in self.sources:
             return
-        self.sources.add(voice.source_id)
+        self.sources.append(voice.source_id)
         mine = set(shingles(voice.source_id))
         same = [g for g in self.groups if any(_same(voice, m, mine, shingles) for m in g)]
         merged = sorted([voice, *(m for g in same for m in g)], key=lambda v: v.source_id)

@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from armtrace.reports.clustering import Candidate, EventIndex, Key, anchor_of, family
+from armtrace.reports.clustering import Candidate, EventIndex, Key, anchor_of, family, interned
 from armtrace.reports.document import Report, page_at
 from armtrace.reports.extraction import Claim, ExtractedIncident
 from armtrace.reports.grading import CONFIRMED, Voice, Voices, shingles, voice_of
@@ -233,9 +233,8 @@ def _prepare_one(
 class Detail:
     """What a join needs of a stored incident beyond its comparison values."""
 
-    fill: dict[str, Any]  # the current values of the fields a later report may fill
-    weapons: set[tuple[str, str | None]]  # (category, model) of its weapons
-    n_weapons: int
+    fill: list[Any]  # the current values of the fields a later report may fill (_FILLABLE)
+    weapons: tuple[tuple[str, str | None], ...]  # (category, model) of its weapons, in order
     hedged: bool  # all its evidence is hedged
     grade: str
     voices: Voices
@@ -299,15 +298,14 @@ class Writer:
             x.lon,
             x.geo_precision,
             report.voice.published,
-            set(x.categories),
+            interned(x.categories),
         )
         voices = Voices()
         if x.statements:  # a source is the incident's through its statements
             voices.add(report.voice, self._shingles_of)
         candidate.detail = Detail(
-            fill={name: row[name] for name in _FILLABLE},
-            weapons={(w["category"], w["model"]) for w in x.weapons},
-            n_weapons=len(x.weapons),
+            fill=[row[name] for name in _FILLABLE],
+            weapons=tuple((w["category"], w["model"]) for w in x.weapons),
             hedged=x.hedged is not False,
             grade=x.grade,
             voices=voices,
@@ -328,15 +326,13 @@ class Writer:
         and the grade is updated with the new source's voice."""
         detail = self._detail(connection, candidate)
         self._fill(candidate, detail, x)
-        candidate.categories |= x.categories
+        candidate.categories = interned(candidate.categories | x.categories)
+        known = set(detail.weapons)
         for w in x.weapons:
-            if (w["category"], w["model"]) not in detail.weapons:
-                rows.add(
-                    IncidentWeapon,
-                    [{**w, "incident_id": candidate.id, "position": detail.n_weapons}],
-                )
-                detail.n_weapons += 1
-        detail.weapons |= {(w["category"], w["model"]) for w in x.weapons}
+            if (w["category"], w["model"]) not in known:
+                position = len(detail.weapons)
+                rows.add(IncidentWeapon, [{**w, "incident_id": candidate.id, "position": position}])
+                detail.weapons += ((w["category"], w["model"]),)
         for statement in x.statements:
             statement["incident_id"] = candidate.id
         rows.add(Statement, x.statements)
@@ -374,12 +370,12 @@ class Writer:
 
     def _fill(self, candidate: Candidate, detail: Detail, x: PreparedIncident) -> None:
         before_date, before_day = candidate.date, candidate.day
-        for name in _FILLABLE:
-            if detail.fill[name] is None:
-                detail.fill[name] = x.row[name]
-        candidate.date = detail.fill["date"]
-        candidate.lat, candidate.lon = detail.fill["lat"], detail.fill["lon"]
-        candidate.geo_precision = detail.fill["geo_precision"]
+        for i, name in enumerate(_FILLABLE):
+            if detail.fill[i] is None:
+                detail.fill[i] = x.row[name]
+        fill = dict(zip(_FILLABLE, detail.fill, strict=True))
+        candidate.date, candidate.geo_precision = fill["date"], fill["geo_precision"]
+        candidate.lat, candidate.lon = fill["lat"], fill["lon"]
         if candidate.date != before_date:
             self.index.update(x.key, candidate, before_day)  # type: ignore[arg-type]
 
@@ -446,9 +442,8 @@ def _stored_detail(
     for source in connection.execute(_SOURCES, {"ids": ids}):
         voices.add(voice_of(source, source.id), shingles_of)
     return Detail(
-        fill={name: row[name] for name in _FILLABLE},
-        weapons={(w.category, w.model) for w in weapons},
-        n_weapons=len(weapons),
+        fill=[row[name] for name in _FILLABLE],
+        weapons=tuple((w.category, w.model) for w in weapons),
         hedged=all(s.grade == "alleged" for s in statements if s.field == "evidence"),
         grade=row["grade"],
         voices=voices,
@@ -484,7 +479,11 @@ class Rows:
             connection.execute(
                 _UPDATE,
                 [
-                    {"b_id": incident_id, **detail.fill, "grade": detail.grade}
+                    {
+                        "b_id": incident_id,
+                        **dict(zip(_FILLABLE, detail.fill, strict=True)),
+                        "grade": detail.grade,
+                    }
                     for incident_id, detail in self.updates.items()
                 ],
             )

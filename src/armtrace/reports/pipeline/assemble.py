@@ -70,8 +70,10 @@ class Assembler:
         weapons = _weapons(draft.weapons)
         if not weapons:
             return []
-        if draft.type == "trafficking" and not draft.illicit and (
-            _for_state_forces(found, draft) or _all_heavy(weapons)
+        if (
+            draft.type == "trafficking"
+            and not draft.illicit
+            and (_for_state_forces(found, draft) or _all_heavy(weapons))
         ):
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
@@ -112,13 +114,15 @@ class Assembler:
         roles = draft.roles
         suppliers = self._suppliers(incident, draft)
         origin = suppliers[0] if suppliers else _origin(roles, draft.location_country())
-        location_places = next(  # stated ("near Gao"), else named ("Gao"), else near ("east of Gao")
-            (
-                places
-                for role in ("location", "unmarked", "vicinity")
-                if (places := [p for p in roles.get(role, []) if p not in suppliers])
-            ),
-            [],
+        location_places = (
+            next(  # stated ("near Gao"), else named ("Gao"), else near ("east of Gao")
+                (
+                    places
+                    for role in ("location", "unmarked", "vicinity")
+                    if (places := [p for p in roles.get(role, []) if p not in suppliers])
+                ),
+                [],
+            )
         )
         if origin is not None:
             incident.origin = origin.place.country
@@ -157,7 +161,9 @@ class Assembler:
         elif not roles.get("destination") and (scene := self._scene(draft)) is not None:
             self._locate(incident, scene)  # "Troops searched the Ménaka region. They found…"
             claims.append(Claim("place", scene.place.cite, scene.start_char, scene.end_char))
-            rule = f"place {incident.geo_precision}: the {scene.place.kind} the sentence before names"
+            rule = (
+                f"place {incident.geo_precision}: the {scene.place.kind} the sentence before names"
+            )
             claims.append(Claim("precision", rule, scene.start_char, scene.end_char))
         else:
             self._locate_by_actor(incident, draft)

@@ -297,9 +297,7 @@ def _drop_participles(cues: dict, weapon_ends: set[int]) -> None:
     }
     if not any(after.values()):
         return
-    if not any(
-        len(cues[label]) > len(after[label]) and label not in _SHOWING for label in labels
-    ):
+    if not any(len(cues[label]) > len(after[label]) and label not in _SHOWING for label in labels):
         return  # "rifles seized by police (were shown to reporters)": the event there is
     for label in labels:
         kept = [c for c in cues[label] if c not in after[label]]

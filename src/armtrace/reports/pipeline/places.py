@@ -132,9 +132,39 @@ def _compound_tail(found: Analysis, i: int) -> bool:
 
 # words after "US", "UK", "UAE" that leave it a noun ("from the US to Libya", "the US said")
 _NOT_MODIFIED = {
-    "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "of", "as", "but", "is",
-    "was", "were", "are", "has", "had", "have", "said", "says", "which", "who", "that",
-    "will", "would", "could", "did", "does", "also", "itself", "government's",
+    "and",
+    "or",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "by",
+    "with",
+    "of",
+    "as",
+    "but",
+    "is",
+    "was",
+    "were",
+    "are",
+    "has",
+    "had",
+    "have",
+    "said",
+    "says",
+    "which",
+    "who",
+    "that",
+    "will",
+    "would",
+    "could",
+    "did",
+    "does",
+    "also",
+    "itself",
+    "government's",
 }
 
 
@@ -168,8 +198,12 @@ def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceM
                 towns[at[i].place.cite] += 1
                 first.setdefault(at[i].place.cite, at[i])
             continue
-        if towns and word in _SETTLEMENTS and i > 0 and lower[i - 1] == "the" and (
-            i + 1 >= len(lower) or lower[i + 1] not in {"of", "'s", "’s"}
+        if (
+            towns
+            and word in _SETTLEMENTS
+            and i > 0
+            and lower[i - 1] == "the"
+            and (i + 1 >= len(lower) or lower[i + 1] not in {"of", "'s", "’s"})
         ):
             main = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
             start, end = found.idx[i - 1], found.end_char(i + 1)  # the span says "the town"

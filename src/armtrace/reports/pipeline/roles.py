@@ -23,8 +23,16 @@ LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes 
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
-    "made", "designed", "manufactured", "built", "produced", "origin", "supplied", "flagged",
-    "registered", "based",
+    "made",
+    "designed",
+    "manufactured",
+    "built",
+    "produced",
+    "origin",
+    "supplied",
+    "flagged",
+    "registered",
+    "based",
 }
 
 
@@ -91,7 +99,9 @@ class PlaceRoles:
             if kind == "destination" and near:
                 return "destination"  # "supplied arms to the Libyan revolutionary forces"
             if kind == "origin" and near:
-                return "origin"  # "had left Libyan waters", "the arsenals of the late Libyan leader"
+                return (
+                    "origin"  # "had left Libyan waters", "the arsenals of the late Libyan leader"
+                )
             return "attribute"  # "Libya's former government": whose, used where nothing else says
         if place.place.kind == "country" and place.end in attributive_at:
             return "attribute"  # "US officials said…": whose officials, not where it happened
