@@ -105,7 +105,7 @@ class Voices:
         if voice.source_id in self.sources:
             return
         self.sources.append(voice.source_id)
-        mine = set(shingles(voice.source_id))
+        mine: list[set[int]] = []  # the new source's shingles, made a set the first time needed
         same = [g for g in self.groups if any(_same(voice, m, mine, shingles) for m in g)]
         merged = sorted([voice, *(m for g in same for m in g)], key=lambda v: v.source_id)
         self.groups = [g for g in self.groups if not any(g is s for s in same)] + [merged]
@@ -115,10 +115,14 @@ class Voices:
         return _grade([g[0].label for g in self.groups], len(self.sources), hedged)
 
 
-def _same(a: Voice, b: Voice, sa: set[int], shingles: Callable[[str], Sequence[int]]) -> bool:
+def _same(
+    a: Voice, b: Voice, mine: list[set[int]], shingles: Callable[[str], Sequence[int]]
+) -> bool:
     if a.publisher and b.publisher and a.publisher == b.publisher:
         return True
-    sb = shingles(b.source_id)
+    if not mine:
+        mine.append(set(shingles(a.source_id)))
+    sa, sb = mine[0], shingles(b.source_id)
     if not sa or not sb:
         return False
     return len(sa.intersection(sb)) / min(len(sa), len(sb)) >= SYNDICATED

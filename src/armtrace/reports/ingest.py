@@ -405,7 +405,18 @@ class Writer:
 # these adapters, in the formats SQLAlchemy writes and reads (sqlite3's own default adapters are
 # deprecated since Python 3.12). SQLAlchemy converts its own parameters before the driver sees
 # them, so nothing else changes.
-sqlite3.register_adapter(datetime, lambda value: value.isoformat(" ", "microseconds"))
+_last_time: list[tuple[datetime, str]] = [(datetime.min, "")]
+
+
+def _time_text(value: datetime) -> str:
+    last, text = _last_time[0]
+    if value is not last:  # the rows of a report share one timestamp: format it once
+        text = value.isoformat(" ", "microseconds")
+        _last_time[0] = (value, text)
+    return text
+
+
+sqlite3.register_adapter(datetime, _time_text)
 sqlite3.register_adapter(date, date.isoformat)
 
 _TEXT = select(Source.text).where(Source.id == bindparam("id"))
