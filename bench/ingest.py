@@ -82,35 +82,45 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             out.write(json.dumps(report(rng, pool, number), ensure_ascii=False) + "\n")
 
 
-def _rss(proc: psutil.Process) -> tuple[int, int]:
-    """RSS of the client process, and the sum over its children (Dask workers)."""
+def _rss(proc: psutil.Process, cpu: dict[int, float]) -> tuple[int, int]:
+    """RSS of the client process, and the sum over its children (Dask workers); records each
+    process's CPU seconds so far in `cpu`."""
     children = 0
-    for p in proc.children(recursive=True):
+    for p in [proc, *proc.children(recursive=True)]:
         try:
-            children += p.memory_info().rss
+            with p.oneshot():
+                rss, times = p.memory_info().rss, p.cpu_times()
         except psutil.Error:  # a child that just ended
             continue
+        cpu[p.pid] = times.user + times.system
+        if p is not proc:
+            children += rss
     return proc.memory_info().rss, children
 
 
-def measure(corpus: Path, db: Path, workers: int | None) -> tuple[float, list[int], str]:
-    """Seconds, peak RSS in bytes (process tree, client, workers), and the command's summary."""
+def measure(
+    corpus: Path, db: Path, workers: int | None
+) -> tuple[float, list[int], list[float], str]:
+    """Seconds, peak RSS in bytes (process tree, client, workers), CPU seconds (client, workers),
+    and the command's summary. CPU time says where the work goes whatever else the machine runs;
+    the last sample before a process ends is kept (at most 0.1 s short)."""
     cmd = [str(ARMTRACE), "ingest", str(corpus), "--db", f"sqlite:///{db}"]
     cmd += ["--workers", str(workers)] if workers else []
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    watched, peak = psutil.Process(proc.pid), [0, 0, 0]
+    watched, peak, cpu = psutil.Process(proc.pid), [0, 0, 0], {}
     while proc.poll() is None:
         time.sleep(0.1)
         try:
-            client, children = _rss(watched)
+            client, children = _rss(watched, cpu)
         except psutil.Error:  # it just ended
             continue
         peak = [max(peak[0], client + children), max(peak[1], client), max(peak[2], children)]
     elapsed = time.perf_counter() - start
     output = proc.stdout.read() if proc.stdout else ""
     summary = next((line for line in output.splitlines() if "reports added" in line), output[-500:])
-    return elapsed, peak, summary.strip()
+    client_cpu = cpu.pop(proc.pid, 0.0)
+    return elapsed, peak, [client_cpu, sum(cpu.values())], summary.strip()
 
 
 def run_size(n: int, modes: list[int | None], folder: Path) -> dict[str, float]:
@@ -124,13 +134,15 @@ def run_size(n: int, modes: list[int | None], folder: Path) -> dict[str, float]:
     rates: dict[str, float] = {}
     for workers in modes:
         db = folder / f"bench-{n}-{workers}.db"
-        elapsed, peak, summary = measure(corpus, db, workers)
+        elapsed, peak, cpu, summary = measure(corpus, db, workers)
         label = f"{workers} worker{'s' if workers != 1 else ''}" if workers else "serial"
         rates[label] = n / elapsed
         print(
             f"  {label:10} {n / elapsed:7.1f} reports/s  {elapsed:7.1f} s  "
             f"peak RSS {peak[0] / 2**20:6.0f} MiB (client {peak[1] / 2**20:.0f}, workers "
-            f"{peak[2] / 2**20:.0f})   [{summary}]"
+            f"{peak[2] / 2**20:.0f})  CPU ms/report: client {cpu[0] * 1000 / n:.2f}, workers "
+            f"{cpu[1] * 1000 / n:.2f}   [{summary}]",
+            flush=True,
         )
         db.unlink(missing_ok=True)
     if "1 worker" in rates and "2 workers" in rates:

@@ -2,11 +2,16 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from armtrace.reports.ingest import ingest_paths
-from armtrace.store import Store
-from armtrace.store.models import Incident
+import armtrace.reports.ingest as ingest_module
+from armtrace.reports.grading import grade_incident
+from armtrace.reports.ingest import Writer, ingest_items, ingest_paths
+from armtrace.reports.readers import read_paths
+from armtrace.store import Store, open_store
+from armtrace.store.models import Incident, Source
+from armtrace.store.queries import grade_reason, incident_record, iter_incidents
 
 FIXTURES = Path(__file__).parent / "fixtures" / "same_event"
 
@@ -55,4 +60,63 @@ def test_the_devset_group_of_three_reports_of_one_cache_is_one_incident(store: S
     assert result.ok and result.added == 3
     [incident] = [i for i in _seizures(store) if i.country == "DZ"]
     assert len({s.source_id for s in incident.statements}) == 3
+    assert incident.grade == "corroborated"
+
+
+DEV = Path(__file__).parents[2] / "src/armtrace/reports/devset/dev"
+
+
+def _everything(store: Store) -> list[dict]:
+    with store.session() as session:
+        return [incident_record(i) for i in iter_incidents(session)]
+
+
+def test_incremental_grades_are_those_computed_from_all_sources(store: Store) -> None:
+    """The writer updates a grade from the incident's voices; grading every source's text again
+    must give the same grade and explanation."""
+    ingest_paths(store, [DEV, FIXTURES])
+    joined = 0
+    with store.session() as session:
+        for incident in session.scalars(select(Incident)):
+            ids = {s.source_id for s in incident.statements}
+            if len(ids) < 2:
+                continue
+            joined += 1
+            sources = session.scalars(select(Source).where(Source.id.in_(ids)).order_by(Source.id))
+            graded = grade_incident(incident, list(sources))
+            assert incident.grade == graded.grade
+            assert grade_reason(incident) == graded.reason
+    assert joined >= 3
+
+
+def test_details_read_back_from_the_database_give_the_same_incidents(
+    store: Store, tmp_path: Path
+) -> None:
+    """With room for one incident's details, every join reads the incident back (its voices
+    built again from the stored texts): the database must be the same as with the default."""
+    ingest_items(store, read_paths([DEV, FIXTURES]))
+    small = open_store(f"sqlite:///{tmp_path / 'small.db'}")
+    ingest_items(small, read_paths([DEV, FIXTURES]), writer=Writer(keep=1))
+    assert _everything(small) == _everything(store)
+    small.dispose()
+
+
+def test_a_rolled_back_report_is_never_joined(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first report of an event fails after its incident entered the writer's index: the
+    next reports must make their own incident, not join one that was never stored."""
+    real = ingest_module.write_report
+
+    def flaky(session, report, incidents, *writer):  # type: ignore[no-untyped-def]
+        real(session, report, incidents, *writer)
+        if report.key == "wire":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest_module, "write_report", flaky)
+    paths = [FIXTURES / n for n in ("wire.txt", "daily.txt", "monitor.txt")]
+    result = ingest_paths(store, paths)
+    assert result.added == 2 and [e.message for e in result.errors] == ["RuntimeError: disk full"]
+    [incident] = [i for i in _seizures(store) if i.country == "EG"]
+    assert len({s.source_id for s in incident.statements}) == 2
     assert incident.grade == "corroborated"

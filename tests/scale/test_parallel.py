@@ -9,7 +9,7 @@ import pytest
 from distributed import Client, LocalCluster
 from sqlalchemy import func, select
 
-from armtrace.reports.ingest import ingest_paths
+from armtrace.reports.ingest import Writer, ingest_paths
 from armtrace.reports.pipeline.dates import DateFinder
 from armtrace.reports.readers import read_paths
 from armtrace.scale import ingest, ingest_on_cluster
@@ -66,23 +66,34 @@ def test_parallel_ingest_matches_the_serial_one(
     assert again.added == 0 and again.skipped == result.added
 
 
+def test_one_worker_gives_the_same_database(store: Store, serial: Store) -> None:
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as one,
+    ):
+        result = ingest_on_cluster(store, read_paths(CORPUS), one, batch_size=7)
+    assert not result.errors and _records(store) == _records(serial)
+
+
 def test_interrupted_ingest_resumes_without_duplicates(
     store: Store, serial: Store, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes = {"n": 0}
-    real = ingest.write_report
+    real = Writer.add
 
-    def interrupted(session, report, incidents, rows=None):  # type: ignore[no-untyped-def]
+    def interrupted(self, connection, report, rows):  # type: ignore[no-untyped-def]
         writes["n"] += 1
         if writes["n"] == 11:  # Ctrl-C in the middle of the third batch's transaction
             raise KeyboardInterrupt
-        return real(session, report, incidents, rows)
+        return real(self, connection, report, rows)
 
-    monkeypatch.setattr(ingest, "write_report", interrupted)
+    monkeypatch.setattr(Writer, "add", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest_on_cluster(store, read_paths(CORPUS), client, batch_size=5, window=2)
     assert _count(store, Source) == 10  # two whole batches, nothing of the third
-    monkeypatch.setattr(ingest, "write_report", real)
+    monkeypatch.setattr(Writer, "add", real)
     result = ingest_on_cluster(store, read_paths(CORPUS), client, batch_size=5)
     assert result.skipped == 10 and not result.errors
     assert _count(store, Source) == _count(serial, Source)

@@ -70,8 +70,8 @@ def test_failed_report_is_rolled_back_and_the_rest_ingested(
 
     real = ingest_module.write_report
 
-    def flaky(session, report, incidents):  # type: ignore[no-untyped-def]
-        source = real(session, report, incidents)
+    def flaky(session, report, incidents, *writer):  # type: ignore[no-untyped-def]
+        source = real(session, report, incidents, *writer)
         if report.key == "bad":
             raise RuntimeError("disk full")  # after rows were written: they must not survive
         return source

@@ -2,20 +2,24 @@
 same event — same kind, same country, dates within a window, weapons in common, places close — and
 brings its statements along, so the incident keeps every source span.
 
-Like a linkage rule it is blocking (country and kind, in SQL) then comparisons (in Python), and every
-decision can be explained: `why_same` lists what agreed.
+Like a linkage rule it is blocking (country and kind) then comparisons, and every decision can be
+explained: `why_same` lists what agreed. The blocks live in memory (`EventIndex`), each read from
+the database once, the first time a report touches it, and kept up to date by the writer as it
+writes: a query per incident was most of the writer's time.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import count
+from typing import Any, Protocol
 
-from sqlalchemy import Date, and_, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
-from armtrace.reports.extraction import ExtractedIncident
 from armtrace.store.models import Incident, IncidentWeapon, Source
 
 WINDOW_DAYS = 31  # reports of one event: its date, or their publication, within a month
@@ -24,54 +28,136 @@ NEAR_KM = 50  # two towns further apart than this are two events
 # kinds that reports tell of one event in different words
 _FAMILY = {"trafficking": "seizure", "seizure": "seizure"}
 
+Key = tuple[str, str]  # (country, kind family): the blocking key
+
 
 def family(event_type: str) -> str:
     return _FAMILY.get(event_type, event_type)
 
 
-@dataclass(slots=True)
-class _Weapon:
-    category: str
+def types_of(kind: str) -> list[str]:
+    """The incident types of one family."""
+    return [t for t in ("seizure", "trafficking") if family(t) == kind] or [kind]
 
 
-@dataclass(slots=True)
+class Event(Protocol):
+    """What the comparison reads of a new incident."""
+
+    type: str
+    location: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: str | None
+    categories: frozenset[str]
+
+
+@dataclass(slots=True, eq=False)
 class Candidate:
-    """What the comparison reads of a stored incident: plain columns, no ORM object to build."""
+    """A stored incident as the index holds it: plain values, no ORM object to build."""
 
     id: str
+    source_id: str
     date: str | None
     lat: float | None
     lon: float | None
     geo_precision: str | None
     published: date | None  # its report's, for an undated incident
-    weapons: list[_Weapon] = field(default_factory=list)
+    categories: frozenset[str] = frozenset()  # interned: many incidents share one
+    seq: int = 0  # order of storage: the first stored wins a tie
+    detail: Any = None  # what a join needs (the writer's), loaded on the first join
+
+    @property
+    def day(self) -> date | None:
+        return _day(self.date) or self.published
 
 
-def find_same_event(
-    session: Session, source_id: str, published: date | None, x: ExtractedIncident
-) -> tuple[str, list[str]] | None:
-    """The id of the stored incident from another report that tells the same event as `x`, and
-    why. `source_id` and `published` are the new report's."""
-    if x.modality != "asserted" or x.location is None:
-        return None
-    anchor = _day(x.date) or published
-    if anchor is None:
-        return None
-    best: tuple[int, Candidate, list[str]] | None = None
-    for candidate in _candidates(session, source_id, x, anchor):
-        reasons = why_same(candidate, x, anchor, candidate.published)
-        if reasons is not None:
-            score = len(reasons)
-            if best is None or score > best[0]:
-                best = (score, candidate, reasons)
-    return (best[1].id, best[2]) if best else None
+@dataclass(slots=True)
+class _Block:
+    dated: list[tuple[int, int, Candidate]] = field(default_factory=list)  # (day, seq, …), sorted
+    loose: list[Candidate] = field(default_factory=list)  # a date that reads as no day
 
 
-# built once with bound parameters: building and cache-keying the expression for each of
-# the many incidents ingested cost more than running it
-_CANDIDATES = (
+class EventIndex:
+    """The asserted, located incidents by blocking key, each block sorted by day."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[Key, _Block] = {}
+        self._seq = count()
+
+    def __len__(self) -> int:
+        return sum(len(b.dated) + len(b.loose) for b in self.blocks.values())
+
+    def clear(self) -> None:
+        """Forget everything (after a rollback): blocks are read again from the database."""
+        self.blocks.clear()
+
+    def match(
+        self, connection: Connection, key: Key, source_id: str, anchor: date, x: Event
+    ) -> tuple[Candidate, list[str]] | None:
+        """The stored incident of another report that tells the same event as `x`, and why."""
+        best: tuple[int, Candidate, list[str]] | None = None
+        for candidate in self._near(connection, key, anchor):
+            if candidate.source_id == source_id or not _in_window(candidate, anchor):
+                continue
+            reasons = why_same(candidate, x, anchor)
+            if reasons is not None and (best is None or len(reasons) > best[0]):
+                best = (len(reasons), candidate, reasons)
+        return (best[1], best[2]) if best else None
+
+    def add(self, connection: Connection, key: Key, candidate: Candidate) -> None:
+        block = self._block(connection, key)
+        candidate.seq = next(self._seq)
+        self._place(block, candidate)
+
+    def update(self, key: Key, candidate: Candidate, before: date | None) -> None:
+        """Re-sort a candidate whose date was filled in (its day was `before`)."""
+        block = self.blocks[key]
+        if before is None:
+            block.loose.remove(candidate)
+        else:
+            del block.dated[bisect_left(block.dated, (before.toordinal(), candidate.seq))]
+        self._place(block, candidate)
+
+    @staticmethod
+    def _place(block: _Block, candidate: Candidate) -> None:
+        day = candidate.day
+        if day is not None:
+            insort(block.dated, (day.toordinal(), candidate.seq, candidate))
+        elif candidate.date is not None:
+            block.loose.append(candidate)
+        # no date and no publication date: never within a window, never a candidate
+
+    def _near(self, connection: Connection, key: Key, anchor: date) -> list[Candidate]:
+        block = self._block(connection, key)
+        lo, hi = anchor.toordinal() - WINDOW_DAYS, anchor.toordinal() + WINDOW_DAYS
+        found = [
+            c
+            for _, _, c in block.dated[
+                bisect_left(block.dated, (lo,)) : bisect_right(block.dated, (hi, math.inf))
+            ]
+        ]
+        if block.loose:
+            found = sorted(found + block.loose, key=lambda c: c.seq)
+        else:
+            found.sort(key=lambda c: c.seq)
+        return found
+
+    def _block(self, connection: Connection, key: Key) -> _Block:
+        block = self.blocks.get(key)
+        if block is None:
+            block = self.blocks[key] = _Block()
+            for candidate in _stored(connection, key):
+                candidate.seq = next(self._seq)
+                self._place(block, candidate)
+        return block
+
+
+# built once with bound parameters: building and cache-keying an expression per query costs more
+# than running it
+_BLOCK = (
     select(
         Incident.id,
+        Incident.source_id,
         Incident.date,
         Incident.lat,
         Incident.lon,
@@ -83,60 +169,59 @@ _CANDIDATES = (
         Incident.country == bindparam("country"),
         Incident.type.in_(bindparam("types", expanding=True)),
         Incident.modality == "asserted",
-        Incident.source_id != bindparam("source_id"),
-        or_(
-            and_(
-                Incident.date.is_not(None),
-                Incident.date >= bindparam("lo_month"),
-                Incident.date <= bindparam("hi_day"),
-            ),
-            and_(
-                Incident.date.is_(None),
-                Source.published >= bindparam("lo", type_=Date),
-                Source.published <= bindparam("hi", type_=Date),
-            ),
-        ),
+    )
+    .order_by(Incident.created_at, Incident.id)
+)
+_BLOCK_WEAPONS = (
+    select(IncidentWeapon.incident_id, IncidentWeapon.category)
+    .join(Incident, IncidentWeapon.incident_id == Incident.id)
+    .where(
+        Incident.country == bindparam("country"),
+        Incident.type.in_(bindparam("types", expanding=True)),
+        Incident.modality == "asserted",
     )
 )
-_WEAPONS = select(IncidentWeapon.incident_id, IncidentWeapon.category).where(
-    IncidentWeapon.incident_id.in_(bindparam("ids", expanding=True))
-)
 
 
-def _candidates(
-    session: Session, source_id: str, x: ExtractedIncident, anchor: date
-) -> list[Candidate]:
-    lo, hi = anchor - timedelta(days=WINDOW_DAYS), anchor + timedelta(days=WINDOW_DAYS)
-    types = [t for t in ("seizure", "trafficking") if family(t) == family(x.type)] or [x.type]
-    # plain rows through the session's connection: building ORM objects for every candidate of
-    # every incident ingested was most of the write cost
-    connection = session.connection()
-    params = dict(country=x.location, types=types, source_id=source_id, lo=lo, hi=hi)
-    params.update(lo_month=lo.isoformat()[:7], hi_day=hi.isoformat())
-    found = [Candidate(*row) for row in connection.execute(_CANDIDATES, params)]
-    if found:
-        by_id = {c.id: c for c in found}
-        for incident_id, category in connection.execute(_WEAPONS, {"ids": list(by_id)}):
-            by_id[incident_id].weapons.append(_Weapon(category))
+def _stored(connection: Connection, key: Key) -> list[Candidate]:
+    params = {"country": key[0], "types": types_of(key[1])}
+    found = [Candidate(*row) for row in connection.execute(_BLOCK, params)]
+    categories: dict[str, set[str]] = {}
+    for incident_id, category in connection.execute(_BLOCK_WEAPONS, params):
+        categories.setdefault(incident_id, set()).add(category)
+    for candidate in found:
+        candidate.categories = interned(frozenset(categories.get(candidate.id, ())))
     return found
 
 
-def why_same(
-    incident: Incident | Candidate,
-    x: ExtractedIncident,
-    anchor: date,
-    published: date | None = None,
-) -> list[str] | None:
-    """What agrees between a stored incident and a new one, or None if something rules it out.
-    `published` is the stored incident's report's publication date, for an undated incident."""
+_CATEGORIES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def interned(categories: frozenset[str]) -> frozenset[str]:
+    """One object for each set of weapon categories: the index holds many incidents."""
+    return _CATEGORIES.setdefault(categories, categories)
+
+
+def _in_window(candidate: Candidate, anchor: date) -> bool:
+    """The block query's date filter as it was in SQL: a dated incident by its date string (so a
+    date of year precision, '2013', sorts before '2013-06' and is left out), an undated one by
+    its report's publication date."""
+    lo, hi = anchor - timedelta(days=WINDOW_DAYS), anchor + timedelta(days=WINDOW_DAYS)
+    if candidate.date is not None:
+        return lo.isoformat()[:7] <= candidate.date <= hi.isoformat()
+    return candidate.published is not None and lo <= candidate.published <= hi
+
+
+def why_same(incident: Candidate, x: Event, anchor: date) -> list[str] | None:
+    """What agrees between a stored incident and a new one, or None if something rules it out."""
     reasons = [f"{family(x.type)} in {x.location}"]
-    theirs = _day(incident.date) or published
+    theirs = incident.day
     if theirs is not None:
         if abs((theirs - anchor).days) > WINDOW_DAYS:
             return None
         reasons.append(f"dates within {WINDOW_DAYS} days")
-    cats_a = {w.category for w in incident.weapons} - {"unspecified"}
-    cats_b = {w.category for w in x.weapons} - {"unspecified"}
+    cats_a = incident.categories - {"unspecified"}
+    cats_b = x.categories - {"unspecified"}
     if cats_a and cats_b:
         common = cats_a & cats_b
         if not common:
@@ -151,6 +236,11 @@ def why_same(
             return None
         reasons.append(f"places {km:.0f} km apart")
     return reasons
+
+
+def anchor_of(incident_date: str | None, published: date | None) -> date | None:
+    """The day an incident is compared by: its own date, else its report's publication date."""
+    return _day(incident_date) or published
 
 
 def _day(value: str | None) -> date | None:

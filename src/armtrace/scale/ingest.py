@@ -18,20 +18,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
+import dask
 from distributed import Client, Future, LocalCluster
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from armtrace.reports.document import Report
-from armtrace.reports.extraction import ExtractedIncident
-from armtrace.reports.ingest import IngestResult, Rows, count_added, write_report
+from armtrace.reports.ingest import IngestResult, Prepared, Rows, Writer, tally
 from armtrace.reports.readers import ReadError
 from armtrace.scale import DEFAULT_BATCH
 from armtrace.scale.work import extract_batch
 from armtrace.store import Store
 from armtrace.store.models import Source
 
-Outcome = list[ExtractedIncident] | str  # incidents, or why extraction failed
+Outcome = Prepared | str  # a report ready to write, or why extraction failed
 Progress = Callable[[str], None]
 Written = Literal["added", "skipped", "failed"]
 
@@ -39,6 +39,18 @@ Written = Literal["added", "skipped", "failed"]
 @contextmanager
 def open_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
     """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes."""
+    with dask.config.set(_QUIET), _client(workers, scheduler) as client:
+        yield client
+
+
+# Dask keeps its last 1,000 low-level messages for debugging, task arguments included: 256
+# reports a task, that grew the client by the arguments of every task sent (tracemalloc: 25 MiB
+# for 80 tasks; 0 keeps none, and 30,000 reports then left the client 82 MiB smaller).
+_QUIET = {"distributed.admin.low-level-log-length": 0}
+
+
+@contextmanager
+def _client(workers: int | None, scheduler: str | None) -> Iterator[Client]:
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -69,13 +81,14 @@ def ingest_on_cluster(
     result = IngestResult()
     window = window or 2 * max(1, sum(client.nthreads().values()))
     pending: deque[tuple[list[Report], Future]] = deque()
+    writer = Writer()
     try:
         for batch in _new_batches(store, items, batch_size, result, progress):
             pending.append((batch, client.submit(extract_batch, batch, pure=False)))
             if len(pending) >= window:
-                _write_next(store, pending, result, progress)
+                _write_next(store, writer, pending, result, progress)
         while pending:
-            _write_next(store, pending, result, progress)
+            _write_next(store, writer, pending, result, progress)
     finally:  # Ctrl-C: what is committed stays, the rest is dropped and found missing next time
         for _, future in pending:
             future.cancel()
@@ -109,11 +122,12 @@ def _unknown(
 ) -> Iterator[list[Report]]:
     # checked before extraction so that a resumed run does not extract its finished part again
     with store.session() as session:
-        known = _stored(session, batch)
-    fresh = [r for r in batch if r.source_id not in known]
+        ids = [r.source_id for r in batch]  # a hash of the whole text: computed once
+        known = _stored(session, set(ids))
+    fresh = [r for r, sid in zip(batch, ids, strict=True) if sid not in known]
     result.skipped += len(batch) - len(fresh)
-    for report in batch:
-        if report.source_id in known:
+    for report, sid in zip(batch, ids, strict=True):
+        if sid in known:
             _tell(progress, _name(report))
     if fresh:
         yield fresh
@@ -121,6 +135,7 @@ def _unknown(
 
 def _write_next(
     store: Store,
+    writer: Writer,
     pending: deque[tuple[list[Report], Future]],
     result: IngestResult,
     progress: Progress | None,
@@ -134,58 +149,67 @@ def _write_next(
         why = f"extraction failed on the cluster: {type(exc).__name__}: {exc}; run again to retry"
         outcomes = [why] * len(batch)
     pending.popleft()
-    _write_batch(store, list(zip(batch, outcomes, strict=True)), result)
+    _write_batch(store, writer, list(zip(batch, outcomes, strict=True)), result)
     for report in batch:
         _tell(progress, _name(report))
 
 
-def _write_batch(store: Store, done: list[tuple[Report, Outcome]], result: IngestResult) -> None:
+def _write_batch(
+    store: Store, writer: Writer, done: list[tuple[Report, Outcome]], result: IngestResult
+) -> None:
     try:
         with store.transaction() as session:
-            written = _write_all(session, done)
+            written = _write_all(session, writer, done)
     except Exception:
         # the batch was rolled back whole: write it again one report per transaction, so that
         # only the report that cannot be written is lost, and it is named
+        writer.rolled_back()
         for pair in done:
-            _write_alone(store, *pair, result)
+            _write_alone(store, writer, *pair, result)
         return
+    writer.committed()
     for (report, outcome), what in zip(done, written, strict=True):
         _tally(result, report, outcome, what)
 
 
-def _write_alone(store: Store, report: Report, outcome: Outcome, result: IngestResult) -> None:
+def _write_alone(
+    store: Store, writer: Writer, report: Report, outcome: Outcome, result: IngestResult
+) -> None:
     try:
         with store.transaction() as session:
-            [what] = _write_all(session, [(report, outcome)])
+            [what] = _write_all(session, writer, [(report, outcome)])
     except Exception as exc:
+        writer.rolled_back()
         result.errors.append(ReadError(_name(report), f"{type(exc).__name__}: {exc}"))
         return
+    writer.committed()
     _tally(result, report, outcome, what)
 
 
-def _write_all(session: Session, done: list[tuple[Report, Outcome]]) -> list[Written]:
+def _write_all(
+    session: Session, writer: Writer, done: list[tuple[Report, Outcome]]
+) -> list[Written]:
     """Write the reports of a batch not yet stored; their rows are inserted together."""
     # again at write time, in one query: the same text may come twice in one run, or from a
     # concurrent ingest
-    known = _stored(session, [report for report, _ in done])
+    known = _stored(session, {o.source_id for _, o in done if isinstance(o, Prepared)})
+    connection = session.connection()
     rows = Rows()
     written: list[Written] = []
-    for report, outcome in done:
-        sid = report.source_id  # a hash of the whole text
+    for _, outcome in done:
         if isinstance(outcome, str):
             written.append("failed")
-        elif sid in known:
+        elif outcome.source_id in known:
             written.append("skipped")
         else:
-            write_report(session, report, outcome, rows)
-            known.add(sid)
+            writer.add(connection, outcome, rows)
+            known.add(outcome.source_id)
             written.append("added")
-    rows.insert(session)
+    rows.insert(connection)
     return written
 
 
-def _stored(session: Session, reports: list[Report]) -> set[str]:
-    ids = {r.source_id for r in reports}
+def _stored(session: Session, ids: set[str]) -> set[str]:
     return set(session.scalars(select(Source.id).where(Source.id.in_(ids))))
 
 
@@ -195,7 +219,7 @@ def _tally(result: IngestResult, report: Report, outcome: Outcome, what: str) ->
     elif what == "skipped":
         result.skipped += 1
     else:
-        count_added(result, report, outcome)
+        tally(result, report, len(outcome.incidents), outcome.asserted)
 
 
 def _name(report: Report) -> str:

@@ -1,5 +1,6 @@
-"""What runs on a worker: extraction only, which is pure (Report → incidents), so a batch can be
-retried on another worker, or lost with a killed one, without touching the database."""
+"""What runs on a worker: extraction and everything else that needs no database (rows, content ids,
+blocking keys, shingles), which is pure (Report → Prepared), so a batch can be retried on another
+worker, or lost with a killed one, without touching the database; the client only writes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 from spacy.language import Language
 
 from armtrace.reports.document import Report
-from armtrace.reports.extraction import ExtractedIncident
+from armtrace.reports.ingest import Prepared, prepare
 from armtrace.reports.pipeline import build_pipeline, extract
 
 _local = threading.local()
@@ -23,13 +24,14 @@ def _pipeline() -> Language:
     return nlp
 
 
-def extract_batch(reports: list[Report]) -> list[list[ExtractedIncident] | str]:
-    """Each report's incidents, or the error its extraction raised (so one report fails alone)."""
+def extract_batch(reports: list[Report]) -> list[Prepared | str]:
+    """Each report prepared for writing, or the error its extraction raised (so one report fails
+    alone)."""
     nlp = _pipeline()
-    outcomes: list[list[ExtractedIncident] | str] = []
+    outcomes: list[Prepared | str] = []
     for report in reports:
         try:
-            outcomes.append(extract(report, nlp))
+            outcomes.append(prepare(report, extract(report, nlp)))
         except Exception as exc:  # a component that raises on one report must not lose the batch
             outcomes.append(f"extraction failed: {type(exc).__name__}: {exc}")
     return outcomes
