@@ -122,18 +122,20 @@ def _same(
         return True
     if not mine:
         mine.append(set(shingles(a.source_id)))
-    sa, sb = mine[0], shingles(b.source_id)
-    if not sa or not sb:
-        return False
-    return len(sa.intersection(sb)) / min(len(sa), len(sb)) >= SYNDICATED
+    return _copies(mine[0], shingles(b.source_id))
 
 
 def _same_voice(a: Source, b: Source, sa: set[int], sb: set[int]) -> bool:
     if a.publisher and b.publisher and a.publisher.casefold() == b.publisher.casefold():
         return True
+    return _copies(sa, sb)
+
+
+def _copies(sa: set[int], sb: Sequence[int] | set[int]) -> bool:
+    """Two texts sharing most of the shorter one's 5-grams: one syndicated story."""
     if not sa or not sb:
         return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= SYNDICATED
+    return len(sa.intersection(sb)) / min(len(sa), len(sb)) >= SYNDICATED
 
 
 def shingles(text: str) -> array:
