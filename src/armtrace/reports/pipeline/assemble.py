@@ -222,13 +222,7 @@ class Assembler:
                 claims.append(Claim("precision", rule, dest.start_char, dest.end_char))
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
-        if (
-            incident.origin
-            and incident.destination
-            and incident.location not in (None, incident.origin, incident.destination)
-            and incident.location not in incident.via
-        ):
-            incident.via.append(incident.location)  # seized on the way: the place is a transit
+        _stopped_on_the_way(incident)
 
     @staticmethod
     def _suppliers(incident: ExtractedIncident, draft: Draft) -> list[PlaceMention]:
@@ -540,8 +534,18 @@ def _destination_from_report(
     incident.claims.append(
         Claim("destination", incident.destination, mention.start_char, mention.end_char)
     )
-    if incident.origin and incident.location not in (None, *incident.via):
-        incident.via.append(incident.location)  # seized on the way: the place is a transit
+    _stopped_on_the_way(incident)
+
+
+def _stopped_on_the_way(incident: ExtractedIncident) -> None:
+    """Weapons from one country bound for another, seized in a third: the place is a transit."""
+    if (
+        incident.origin
+        and incident.destination
+        and incident.location not in (None, incident.origin, incident.destination)
+        and incident.location not in incident.via
+    ):
+        incident.via.append(incident.location)
 
 
 def _models_from_report(incidents: list[ExtractedIncident], mentions: list[WeaponMention]) -> None:

@@ -114,7 +114,7 @@ class PlaceRoles:
             return previous[1]  # "from Sebha, in southern Libya": where Sebha is, not another place
         stop = previous[0].end if previous is not None else 0
         kind, at = nearest_cue(cue_at, place.start, max(stop, place.start - self.window))
-        if kind == "via" and at is not None and lower[at - 1 : at + 1] == ["docked", lower[at]]:
+        if kind == "via" and at is not None and at > 0 and lower[at - 1] == "docked":
             unloading = load_cues().words("unloading")
             if not unloading.isdisjoint(lower[place.end : place.end + UNLOAD_REACH]):
                 return "destination"  # "docked at Tripoli's port … and unloaded armoured vehicles"
