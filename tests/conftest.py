@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -21,6 +20,7 @@ import psycopg
 import pytest
 
 from armtrace.store import Store, open_store
+from tests.serving import free_port
 
 INSTALL_HINT = "apt-get install -y postgresql-15   (or: postgresql with its server binaries)"
 
@@ -32,12 +32,6 @@ def _pg_bin() -> Path | None:
             return Path(found).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_server_user(cmd: list[str]) -> list[str]:
@@ -63,7 +57,7 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(sockets, "postgres")
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_server_user(
             [

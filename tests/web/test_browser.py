@@ -12,16 +12,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.serving import armtrace_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = ["apt-get", "install", "-y", "chromium"]
@@ -56,12 +55,6 @@ def _chromium() -> Path:
     pytest.fail(f"Chromium is missing: run `sudo {' '.join(INSTALL)}`")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _armtrace(*args: str, stdin: str | None = None) -> None:
     subprocess.run(
         [str(BIN / "armtrace"), *args], input=stdin, text=True, check=True, capture_output=True
@@ -83,40 +76,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         str(db),
         stdin=PASSWORD + "\n",
     )
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(BIN / "armtrace"),
-            "serve",
-            "--db",
-            str(db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"armtrace serve did not start: see {log.name}")
-            time.sleep(0.1)
+    log = tmp_path_factory.getbasetemp() / "serve.log"
+    with armtrace_serve(str(db), log, 20) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
