@@ -733,3 +733,12 @@ def test_no_transit_repeats_an_end_of_the_flow() -> None:
         "Omani traders drove 40 rifles from Oman through Oman into Yemen, where police seized them."
     ):
         assert not set(incident.via) & {incident.origin, incident.destination}
+
+
+def test_rockets_fired_from_a_place_did_not_come_from_it() -> None:
+    text = (
+        "Two rockets fired from Syria struck the Lebanese border town of Hermel on Sunday, "
+        "wounding a child, security sources said."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.location, incident.origin) == ("use", "LB", None)
