@@ -742,3 +742,28 @@ def test_rockets_fired_from_a_place_did_not_come_from_it() -> None:
     )
     incident = _one(text)
     assert (incident.type, incident.location, incident.origin) == ("use", "LB", None)
+
+
+def test_cargo_meant_for_fighters_across_the_border_goes_to_their_country() -> None:
+    text = (
+        "Gendarmes found thirty Kalashnikov rifles in a pickup at a checkpoint at Mora. The "
+        "prosecution said the cargo had been bought in Chad and driven through Kousseri, and that "
+        "it was meant for Boko Haram fighters across the border in Nigeria."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via, incident.destination) == ("TD", ["CM"], "NG")
+
+
+def test_the_cargo_named_again_tells_its_journey_not_another_event() -> None:
+    text = (
+        "Nigerien soldiers intercepted a pick-up truck near Agadez carrying twelve Kalashnikov "
+        "rifles. The driver told investigators that he had loaded the cargo in southern Libya and "
+        "was to deliver it to a buyer in the Gao region of Mali."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.origin, incident.via, incident.destination) == (
+        "seizure",
+        "LY",
+        ["NE"],
+        "ML",
+    )

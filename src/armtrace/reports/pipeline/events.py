@@ -173,6 +173,11 @@ class EventBuilder:
                     told.roles[role] = list(draft.roles.get(role, []))
             told.sentences.extend(draft.sentences)
             return
+        if near and previous.type not in _NO_FLOW and _cargo_again(found, s, e, draft):
+            # "he had loaded the cargo in southern Libya and was to deliver it to a buyer in Gao":
+            # the journey of the cargo just told of, not another event
+            self._merge(previous, draft, location_as="origin")
+            return
         if near and not fresh and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
@@ -396,6 +401,15 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
         }:
             return earlier
     return None
+
+
+def _cargo_again(found: Analysis, s: int, e: int, draft: Draft) -> bool:
+    """A movement sentence with no weapon of its own about "the cargo", "the consignment"."""
+    if draft.type not in _BACKSTORY or draft.weapons or draft.modality != "asserted":
+        return False
+    lower, book = found.lower, load_cues()
+    definite, cargo = book.words("definite"), book.words("cargo")
+    return any(lower[i] in cargo and lower[i - 1] in definite for i in range(s + 1, e))
 
 
 def _retyped(

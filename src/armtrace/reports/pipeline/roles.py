@@ -121,6 +121,9 @@ class PlaceRoles:
         if kind == "location" and at is not None:
             # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
             outer, outer_at = nearest_cue(cue_at, at, max(stop, at - self.window))
+            if outer_at is not None and _across_the_border(found, outer_at):
+                # "meant for fighters across the border in Nigeria": the border is no transit
+                outer, outer_at = nearest_cue(cue_at, outer_at, max(stop, outer_at - self.window))
             if outer == "destination":
                 return outer
             if outer == "looted":
@@ -135,6 +138,8 @@ class PlaceRoles:
 
 def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bool:
     between = found.lower[first.end : place.start]
+    if between == ["of"] and place.place.kind == "country":
+        return place.place.country == first.place.country  # "the Gao region of Mali"
     return (
         len(between) >= 2
         and between[0] == ","
@@ -142,6 +147,11 @@ def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bo
         and all(w in load_cues().words("compass") for w in between[2:])
         and place.place.country == first.place.country
     )
+
+
+def _across_the_border(found: Analysis, at: int) -> bool:
+    lower = found.lower
+    return lower[at] == "across" and lower[at + 1 : at + 3] in (["the", "border"], ["the", "frontier"])
 
 
 def made_or_flagged(found: Analysis, place: PlaceMention) -> bool:
