@@ -767,3 +767,22 @@ def test_the_cargo_named_again_tells_its_journey_not_another_event() -> None:
         ["NE"],
         "ML",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three traders were jailed on Monday for supplying 12,000 rounds of ammunition to Boko "
+        "Haram fighters near Baga in March 2015.",
+        "The three men smuggled and sold twelve Kalashnikov rifles to a militia in Zawiya in "
+        "March 2014.",
+    ],
+)
+def test_private_dealers_supplying_weapons_is_trafficking(text: str) -> None:
+    assert _one(text).type == "trafficking"
+
+
+def test_a_state_supplying_weapons_is_a_transfer() -> None:
+    assert _one("Qatar supplied 40 MILAN missiles to rebels in Benghazi in April 2011.").type == (
+        "transfer"
+    )

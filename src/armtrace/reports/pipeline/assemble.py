@@ -88,6 +88,12 @@ class Assembler:
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
             draft.type = "transfer"
+        if (
+            draft.type == "transfer"
+            and (draft.illicit or _dealers_told(found, draft))
+            and not self._suppliers_named(draft)
+        ):
+            draft.type = "trafficking"  # traders smuggling for profit, no state behind them
         if draft.type == "seizure" and (
             _taken_by_armed_group(found, draft) or _army_store_taken(found, draft)
         ):
@@ -231,6 +237,11 @@ class Assembler:
             return []
         agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
         return agents[:1] or draft.suppliers[:1]
+
+    @staticmethod
+    def _suppliers_named(draft: Draft) -> bool:
+        agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
+        return bool(agents or draft.suppliers)
 
     @staticmethod
     def _seizer_country(incident: ExtractedIncident, draft: Draft) -> str | None:
@@ -451,6 +462,14 @@ def _fill_locations(
 
 
 _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
+
+
+def _dealers_told(found: Analysis, draft: Draft) -> bool:
+    """Traders, dealers or couriers name the supply: private business, not a state's."""
+    dealers = load_cues().words("dealers")
+    return any(
+        not dealers.isdisjoint(found.lower[s:e]) for s, e in draft.sentences
+    )
 
 
 def _army_store_taken(found: Analysis, draft: Draft) -> bool:
