@@ -467,9 +467,7 @@ _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capt
 def _dealers_told(found: Analysis, draft: Draft) -> bool:
     """Traders, dealers or couriers name the supply: private business, not a state's."""
     dealers = load_cues().words("dealers")
-    return any(
-        not dealers.isdisjoint(found.lower[s:e]) for s, e in draft.sentences
-    )
+    return any(not dealers.isdisjoint(found.lower[s:e]) for s, e in draft.sentences)
 
 
 def _army_store_taken(found: Analysis, draft: Draft) -> bool:
