@@ -786,3 +786,15 @@ def test_a_state_supplying_weapons_is_a_transfer() -> None:
     assert _one("Qatar supplied 40 MILAN missiles to rebels in Benghazi in April 2011.").type == (
         "transfer"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Islamic State has fired rockets and mortars at Peshmerga positions south of Kirkuk "
+        "several times this year.",
+        "Hezbollah fighters have used anti-tank missiles against Israeli armour repeatedly.",
+    ],
+)
+def test_habits_are_not_one_event(text: str) -> None:
+    assert _incidents(text) == []
