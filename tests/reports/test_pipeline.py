@@ -798,3 +798,19 @@ def test_a_state_supplying_weapons_is_a_transfer() -> None:
 )
 def test_habits_are_not_one_event(text: str) -> None:
     assert _incidents(text) == []
+
+
+def test_a_plane_that_stopped_to_refuel_was_not_stopped_by_anyone() -> None:
+    text = (
+        "A Czech military transport plane landed in Erbil on Thursday with ammunition donated by "
+        "the Czech Republic to Kurdish forces. The aircraft, which stopped to refuel in Larnaca, "
+        "Cyprus, carried some 10 million rounds of ammunition."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.via, incident.destination) == ("transfer", ["CY"], "IQ")
+
+
+def test_buyers_from_a_country_take_the_weapons_there() -> None:
+    text = "In Sabha a trader sold thirty Kalashnikovs to Tuareg buyers from Niger last month."
+    incident = _one(text)
+    assert incident.destination == "NE" and incident.origin != "NE"

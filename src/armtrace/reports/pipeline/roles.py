@@ -118,6 +118,8 @@ class PlaceRoles:
             unloading = load_cues().words("unloading")
             if not unloading.isdisjoint(lower[place.end : place.end + UNLOAD_REACH]):
                 return "destination"  # "docked at Tripoli's port … and unloaded armoured vehicles"
+        if kind == "origin" and at is not None and lower[at - 1] in load_cues().words("buyers"):
+            return "destination"  # "sold thirty rifles to buyers from Niger": where they took them
         if kind == "location" and at is not None:
             # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
             outer, outer_at = nearest_cue(cue_at, at, max(stop, at - self.window))
