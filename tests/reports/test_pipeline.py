@@ -814,3 +814,19 @@ def test_buyers_from_a_country_take_the_weapons_there() -> None:
     text = "In Sabha a trader sold thirty Kalashnikovs to Tuareg buyers from Niger last month."
     incident = _one(text)
     assert incident.destination == "NE" and incident.origin != "NE"
+
+
+def test_a_search_that_finds_weapons_is_a_seizure() -> None:
+    text = (
+        "On Sunday morning officers at a routine checkpoint near Agadez searched two vehicles bound "
+        "for Zinder and found forty-two firearms packed inside loudspeaker cabinets."
+    )
+    assert _one(text).type == "seizure"
+
+
+def test_monitors_who_found_that_something_is_true_seized_nothing() -> None:
+    text = (
+        "The monitors found that the serial numbers of 300 rifles delivered to Mogadishu did not "
+        "match the lists held at the armoury."
+    )
+    assert all(i.type != "seizure" for i in _incidents(text))

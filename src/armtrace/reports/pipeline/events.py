@@ -110,7 +110,10 @@ class EventBuilder:
                 cues["trigger:looting"] = [c for c in looted if c[0] not in weapon_ends]
         _drop_participles(cues, weapon_ends)
         weak_spans = {(c[0], c[1]) for c in cues.get("weak_triggers", [])}
-        if "force:seizer" in cues:  # "inspectors found explosives in a lorry bound for Gaza"
+        searched = not load_cues().words("searching").isdisjoint(found.lower[s:e])
+        if "force:seizer" in cues or searched:
+            # "inspectors found explosives in a lorry bound for Gaza", "officers searched two
+            # vehicles bound for Zinder and found forty-two firearms": a find is a seizure
             weak_spans -= {(c[0], c[1]) for c in cues.get("trigger:seizure", [])}
         types = [
             label.split(":", 1)[1]
