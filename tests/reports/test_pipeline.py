@@ -830,3 +830,11 @@ def test_monitors_who_found_that_something_is_true_seized_nothing() -> None:
         "match the lists held at the armoury."
     )
     assert all(i.type != "seizure" for i in _incidents(text))
+
+
+def test_an_organised_shipment_with_nothing_illicit_said_is_a_transfer() -> None:
+    text = (
+        "Libyan former revolutionaries organised shipments of rifles and ammunition for the "
+        "Syrian opposition in 2012, which were unloaded at ports in southern Turkey."
+    )
+    assert _one(text).type == "transfer"

@@ -83,7 +83,7 @@ class Assembler:
         if not weapons:
             return []
         if draft.type == "trafficking" and not draft.illicit and (
-            _for_state_forces(found, draft) or _with_heavy(weapons)
+            _for_state_forces(found, draft) or _with_heavy(weapons) or _organised(found, draft)
         ):
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
@@ -462,6 +462,12 @@ def _fill_locations(
 
 
 _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
+
+
+def _organised(found: Analysis, draft: Draft) -> bool:
+    """Shipments, consignments, airlifts: supply organised by a state or a network."""
+    words = load_cues().words("organised_supply")
+    return any(not words.isdisjoint(found.lower[s:e]) for s, e in draft.sentences)
 
 
 def _dealers_told(found: Analysis, draft: Draft) -> bool:
