@@ -838,3 +838,15 @@ def test_an_organised_shipment_with_nothing_illicit_said_is_a_transfer() -> None
         "Syrian opposition in 2012, which were unloaded at ports in southern Turkey."
     )
     assert _one(text).type == "transfer"
+
+
+def test_a_panel_inspecting_the_seized_cargo_later_is_the_same_seizure() -> None:
+    text = (
+        "On 18 June 2015 the Puntland Maritime Police Force intercepted a dhow off Qandala. The "
+        "Monitoring Group inspected the cargo in Bosaso on 20 June and recorded 50 AKM rifles and "
+        "20 boxes of ammunition."
+    )
+    incident = _one(text)
+    assert incident.type == "seizure" and {w.category for w in incident.weapons} >= {
+        "assault_rifle"
+    }

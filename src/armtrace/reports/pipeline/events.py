@@ -181,6 +181,12 @@ class EventBuilder:
             # the journey of the cargo just told of, not another event
             self._merge(previous, draft, location_as="origin")
             return
+        if near and draft.type == "sighting" and previous.type in _NO_FLOW | {"seizure"}:
+            if _held_again(found, s, e):
+                # "The Panel inspected the cargo in Bosaso and recorded 45 rifles": what the
+                # seizure held, looked at later, not another event
+                self._merge(previous, draft, location_as=None)
+                return
         if near and not fresh and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
@@ -404,6 +410,13 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
         }:
             return earlier
     return None
+
+
+def _held_again(found: Analysis, s: int, e: int) -> bool:
+    """'the cargo', 'the materiel', 'the weapons': what the incident before held, named again."""
+    lower, book = found.lower, load_cues().words
+    held = book("cargo") | book("held_again")
+    return any(lower[i] in held and lower[i - 1] in book("definite") for i in range(s + 1, e))
 
 
 def _cargo_again(found: Analysis, s: int, e: int, draft: Draft) -> bool:
