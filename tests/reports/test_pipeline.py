@@ -850,3 +850,19 @@ def test_a_panel_inspecting_the_seized_cargo_later_is_the_same_seizure() -> None
     assert incident.type == "seizure" and {w.category for w in incident.weapons} >= {
         "assault_rifle"
     }
+
+
+def test_attackers_who_made_off_with_a_posts_weapons_looted_them() -> None:
+    text = (
+        "The gunmen who attacked an army post at Nassoumbou on Friday made off with the "
+        "detachment's weapons, including two heavy machine guns and its stock of ammunition."
+    )
+    assert _one(text).type == "looting"
+
+
+def test_rebels_who_seized_a_divisions_stores_looted_them() -> None:
+    text = (
+        "Opposition forces seized the division's stores intact at Bentiu in December 2013, "
+        "including tanks, artillery pieces and large quantities of ammunition."
+    )
+    assert _one(text).type == "looting"

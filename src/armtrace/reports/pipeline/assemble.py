@@ -485,6 +485,8 @@ def _army_store_taken(found: Analysis, draft: Draft) -> bool:
     window = range(first + 1, min(first + 8, len(found.lower)))
     forces = {c[0] for label, cues in found.cues.items() if label.startswith("force:") for c in cues}
     forces |= {a.start for a, _ in draft.actors if a.kind == "state_force"}
+    units = load_cues().words("army_units")  # "seized the division's stores"
+    forces |= {i for i in window if found.lower[i] in units}
     army_stores = load_cues().words("army_stores")
     stores = [i for i in window if found.lower[i] in army_stores]
     return bool(stores) and any(first < f < stores[0] for f in forces)

@@ -434,6 +434,10 @@ def _retyped(
     """The sentence's event type, corrected where its verb says less than the sentence."""
     if event_type == "destruction" and _destroyed_with(found, cues, weapons):
         return "use"  # "destroyed a tank with a Kornet missile": the missile was used
+    if event_type == "use" and weapons and "trigger:looting" in cues:
+        taken = min(c[0] for c in cues["trigger:looting"])
+        if all(w.start > taken for w in weapons):
+            return "looting"  # "attacked the post and made off with its heavy machine guns"
     if event_type == "transfer" and _selling_only(found, cues):
         if "force:seizer" in cues and ("trigger:looting" in cues or "origin_nouns" in cues):
             return "looting"  # "soldiers at the depot sold boxes of ammunition from its stores"
