@@ -866,3 +866,8 @@ def test_rebels_who_seized_a_divisions_stores_looted_them() -> None:
         "including tanks, artillery pieces and large quantities of ammunition."
     )
     assert _one(text).type == "looting"
+
+
+def test_where_a_rocket_was_fired_is_no_destination_of_weapons() -> None:
+    text = "Militants in the Gaza Strip fired a Grad rocket into southern Israel on Saturday."
+    assert _one(text).destination is None

@@ -154,7 +154,8 @@ class Assembler:
                 seen.append(country)
                 claims.append(Claim("via", country, place.start_char, place.end_char))
         incident.via = seen
-        destinations = roles.get("destination", [])
+        # "fired rockets into Israel": where a weapon was aimed is no destination of the weapons
+        destinations = roles.get("destination", []) if incident.type != "use" else []
         dest = _first_country(destinations)
         if dest is not None:
             incident.destination = dest.place.country
