@@ -871,3 +871,13 @@ def test_rebels_who_seized_a_divisions_stores_looted_them() -> None:
 def test_where_a_rocket_was_fired_is_no_destination_of_weapons() -> None:
     text = "Militants in the Gaza Strip fired a Grad rocket into southern Israel on Saturday."
     assert _one(text).destination is None
+
+
+def test_the_lorry_named_again_tells_where_the_seized_load_came_from() -> None:
+    text = (
+        "Kenyan police in Moyale intercepted a lorry carrying 4,500 rounds of ammunition on "
+        "Monday. The lorry had crossed from Ethiopia in the morning and was stopped at a police "
+        "roadblock on the southern edge of town."
+    )
+    incident = _one(text)
+    assert (incident.type, incident.origin, incident.location) == ("seizure", "ET", "KE")

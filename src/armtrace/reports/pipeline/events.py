@@ -420,11 +420,13 @@ def _held_again(found: Analysis, s: int, e: int) -> bool:
 
 
 def _cargo_again(found: Analysis, s: int, e: int, draft: Draft) -> bool:
-    """A movement sentence with no weapon of its own about "the cargo", "the consignment"."""
+    """A movement sentence with no weapon of its own about "the cargo", "the consignment", or
+    the vehicle that carried them."""
     if draft.type not in _BACKSTORY or draft.weapons or draft.modality != "asserted":
         return False
     lower, book = found.lower, load_cues()
-    definite, cargo = book.words("definite"), book.words("cargo")
+    definite, cargo = book.words("definite"), book.words("cargo") | book.words("carriers")
+    # "the lorry had crossed from Ethiopia": the vehicle just stopped, as well as its load
     return any(lower[i] in cargo and lower[i - 1] in definite for i in range(s + 1, e))
 
 
