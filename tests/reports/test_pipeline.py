@@ -881,3 +881,24 @@ def test_the_lorry_named_again_tells_where_the_seized_load_came_from() -> None:
     )
     incident = _one(text)
     assert (incident.type, incident.origin, incident.location) == ("seizure", "ET", "KE")
+
+
+def test_a_flow_phrase_reaches_over_a_noun_phrase() -> None:
+    text = (
+        "Nigerien soldiers intercepted a convoy of pick-up trucks loaded with weapons near "
+        "Iferouane on Sunday, adding that the vehicles had set out from the Libyan town of Ubari "
+        "and were heading for rebel-held areas of northern Mali."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via, incident.destination) == ("LY", ["NE"], "ML")
+
+
+def test_the_day_a_statement_was_read_does_not_split_the_event() -> None:
+    text = (
+        "Nigerien soldiers intercepted a convoy loaded with weapons near Iferouane on Sunday. "
+        "According to the ministry's statement, read on state television on Tuesday evening, the "
+        "patrol recovered two DShK heavy machine guns and about thirty Kalashnikov rifles."
+    )
+    incident = _one(text)
+    assert (incident.type, str(incident.date)) == ("seizure", "2013-03-10")
+    assert {w.category for w in incident.weapons} >= {"heavy_machine_gun", "assault_rifle"}

@@ -44,6 +44,7 @@ _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not tur
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
+REPORTING_REACH = 3  # tokens before a date where "said", "told reporters" make it the telling's
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
 
@@ -155,7 +156,8 @@ class EventBuilder:
         }
         weak = bool(spans) and spans <= weak_spans
         # "In a separate case, …", or a sentence dated another day, opens a new incident
-        fresh = "new_event" in cues or (previous is not None and _another_day(previous, dates))
+        event_days = [d for d in dates if not _told_on(found, d)]
+        fresh = "new_event" in cues or (previous is not None and _another_day(previous, event_days))
         if event_type is None or (near and not fresh and (event_type in WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and (weapons or event_type):
@@ -502,6 +504,12 @@ def _background(found: Analysis, d: DateMention) -> bool:
     another clause, not the day of this sentence's event."""
     before = found.lower[d.start - 1] if d.start else ""
     return before == "since" or (before == "of" and d.relative and d.precision == "year")
+
+
+def _told_on(found: Analysis, d: DateMention) -> bool:
+    """'the statement, read on state television on Tuesday': the day something was told."""
+    told = found.lower[max(0, d.start - REPORTING_REACH) : d.start]
+    return not load_cues().words("reporting").isdisjoint(told)
 
 
 def _another_day(previous: Draft, dates: list[DateMention]) -> bool:

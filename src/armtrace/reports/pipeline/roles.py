@@ -23,6 +23,7 @@ FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 UNLOAD_REACH = 15  # tokens after a port a ship docked at where "unloaded" makes it the end
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
+PHRASE_REACH = 9  # tokens a flow phrase reaches over a noun phrase ("heading for rebel-held areas of…")
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
     "made", "designed", "manufactured", "built", "produced", "origin", "supplied", "flagged",
@@ -33,6 +34,7 @@ _MAKE = {
 class PlaceRoles:
     def __init__(self, window: int) -> None:
         self.window = window  # how far before a place its cue may stand
+        self.phrases: set[int] = set()
 
     def assign(
         self, found: Analysis, places: list[PlaceMention], weapons: list[WeaponMention], cues: dict
@@ -46,6 +48,9 @@ class PlaceRoles:
             for c in cues[label]
         }
         cue_at: dict[int, str] = {}  # token index where a cue ends -> its kind
+        self.phrases = {  # where flow phrases of several words end ("heading for", "set out from")
+            end - 1 for kind in FLOW_ROLES for start, end, _ in cues.get(kind, []) if end - start > 1
+        }
         for kind in ROLE_KINDS:
             for start, end, _ in cues.get(kind, []):
                 # a phrase ("loaded in", "bound for", "by way of") names the movement itself
@@ -135,7 +140,25 @@ class PlaceRoles:
                 return outer
         if kind == "looted":
             return "origin"
+        if kind is None:
+            kind = self._phrase_before(found, cue_at, place, max(stop, place.start - PHRASE_REACH))
         return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
+
+
+    def _phrase_before(
+        self, found: Analysis, cue_at: dict[int, str], place: PlaceMention, stop: int
+    ) -> str | None:
+        """'heading for rebel-held areas of northern Mali': a flow phrase further back than a cue
+        word reaches, over words with no clause break between."""
+        kind, at = nearest_cue(cue_at, place.start, stop)
+        if kind not in FLOW_ROLES or at not in self.phrases:
+            return None
+        if any(w in _BREAKS for w in found.lower[at + 1 : place.start]):
+            return None
+        return kind
+
+
+_BREAKS = {",", ".", ";", ":", "(", ")", "and", "but", "while", "which", "who", "where"}
 
 
 def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bool:
