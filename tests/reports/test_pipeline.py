@@ -902,3 +902,8 @@ def test_the_day_a_statement_was_read_does_not_split_the_event() -> None:
     incident = _one(text)
     assert (incident.type, str(incident.date)) == ("seizure", "2013-03-10")
     assert {w.category for w in incident.weapons} >= {"heavy_machine_gun", "assault_rifle"}
+
+
+def test_weapons_handed_out_are_given_not_surrendered() -> None:
+    text = "In March the government handed out 2,000 rifles to youth militias in Abidjan."
+    assert _one(text).type == "transfer"
