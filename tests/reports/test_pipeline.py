@@ -907,3 +907,19 @@ def test_the_day_a_statement_was_read_does_not_split_the_event() -> None:
 def test_weapons_handed_out_are_given_not_surrendered() -> None:
     text = "In March the government handed out 2,000 rifles to youth militias in Abidjan."
     assert _one(text).type == "transfer"
+
+
+def test_where_a_spokesman_spoke_is_not_where_it_happened() -> None:
+    text = (
+        "A patrol found a cache of 200 mortar bombs on Tuesday near In Tebezas, west of Kidal, a "
+        "spokesman for the operation said in Paris."
+    )
+    assert _one(text).location == "ML"
+
+
+def test_engineers_blowing_up_a_cache_in_controlled_detonations_destroyed_it() -> None:
+    text = (
+        "Army engineers near Kidal blew up 200 mortar bombs and eighteen 122 mm rockets in a series "
+        "of controlled detonations on Wednesday."
+    )
+    assert _one(text).type == "destruction"
