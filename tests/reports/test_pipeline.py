@@ -923,3 +923,11 @@ def test_engineers_blowing_up_a_cache_in_controlled_detonations_destroyed_it() -
         "of controlled detonations on Wednesday."
     )
     assert _one(text).type == "destruction"
+
+
+def test_a_risk_or_a_promise_is_no_event() -> None:
+    text = (
+        "But without records, the convention's promise that every weapon in Mali can be traced "
+        "will remain a promise."
+    )
+    assert _incidents(text) == []
