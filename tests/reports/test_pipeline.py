@@ -931,3 +931,11 @@ def test_a_risk_or_a_promise_is_no_event() -> None:
         "will remain a promise."
     )
     assert _incidents(text) == []
+
+
+def test_arms_counted_in_hundreds_of_thousands_in_someones_hands_are_holdings() -> None:
+    text = (
+        "Some 350,000 illicit small arms were in the hands of non-state actors in Nigeria at the "
+        "end of October 2016, according to the committee's records."
+    )
+    assert _one(text).type == "stockpile"

@@ -123,7 +123,13 @@ class EventBuilder:
             and any((c[0], c[1]) not in weak_spans for c in cues[label])
         ] or [label.split(":", 1)[1] for label in cues if label.startswith("trigger:")]
         event_type = min(types, key=self.priority.index) if types else None
-        if "stockpile" in types and any((w.quantity or 0) >= STOCK_SIZE for w in weapons):
+        arms_counted = any(
+            (w.quantity or 0) >= STOCK_SIZE and category_group(w.category) != "ammunition_explosives"
+            for w in weapons
+        )
+        if ("stockpile" in types and any((w.quantity or 0) >= STOCK_SIZE for w in weapons)) or (
+            event_type == "sighting" and arms_counted  # "350,000 small arms in the hands of…"
+        ):
             event_type = (
                 "stockpile"  # "held about 20,000 … 5,000 recovered": a statement of holdings
             )
