@@ -939,3 +939,15 @@ def test_arms_counted_in_hundreds_of_thousands_in_someones_hands_are_holdings() 
         "end of October 2016, according to the committee's records."
     )
     assert _one(text).type == "stockpile"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trace requests for 40 rifles have been sent to the manufacturing states.",
+        "Officials in Bamako say the price of a Kalashnikov has risen, which suggests supply has "
+        "tightened.",
+    ],
+)
+def test_paperwork_and_supply_as_a_system_are_no_delivery(text: str) -> None:
+    assert all(i.type != "transfer" for i in _incidents(text))
