@@ -944,7 +944,7 @@ def test_arms_counted_in_hundreds_of_thousands_in_someones_hands_are_holdings() 
 @pytest.mark.parametrize(
     "text",
     [
-        "Trace requests for 40 rifles have been sent to the manufacturing states.",
+        "Trace requests have been sent to the manufacturing states of the 40 rifles.",
         "Officials in Bamako say the price of a Kalashnikov has risen, which suggests supply has "
         "tightened.",
     ],
