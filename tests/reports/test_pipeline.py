@@ -951,3 +951,13 @@ def test_arms_counted_in_hundreds_of_thousands_in_someones_hands_are_holdings() 
 )
 def test_paperwork_and_supply_as_a_system_are_no_delivery(text: str) -> None:
     assert all(i.type != "transfer" for i in _incidents(text))
+
+
+def test_weapons_listed_after_a_find_told_without_them_belong_to_it() -> None:
+    text = (
+        "Troops of the State Security Service raided a house in Kano on the night of 27 May. "
+        "Soldiers testified that they had broken through a concrete floor and reached an "
+        "underground bunker. An inventory read into the record listed 11 rocket launchers and "
+        "four anti-tank mines."
+    )
+    assert _one(text).type == "seizure"

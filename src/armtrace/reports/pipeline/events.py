@@ -21,7 +21,7 @@ from armtrace.reference.places import load_gazetteer
 from armtrace.reports.pipeline.analysis import analysis
 from armtrace.reports.pipeline.assemble import Assembler
 from armtrace.reports.pipeline.cues import load_cues
-from armtrace.reports.pipeline.drafts import WEAK_TYPES, Draft, family
+from armtrace.reports.pipeline.drafts import NEAR, WEAK_TYPES, Draft, family
 from armtrace.reports.pipeline.mentions import Analysis, DateMention, PlaceMention, WeaponMention
 from armtrace.reports.pipeline.roles import ROLE_KINDS, PlaceRoles, first_list
 from armtrace.vocabulary import category_group
@@ -40,6 +40,7 @@ _PAST_OF_WEAPONS = {
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
+_WAITING = {"seizure", "collection", "destruction", "looting"}  # told first, weapons listed after
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
@@ -164,6 +165,11 @@ class EventBuilder:
         # "In a separate case, …", or a sentence dated another day, opens a new incident
         event_days = [d for d in dates if not _told_on(found, d)]
         fresh = "new_event" in cues or (previous is not None and _another_day(previous, event_days))
+        waiting = _waiting_for_weapons(drafts, index, modality) if weapons and weak else None
+        if waiting is not None and not near and not fresh:
+            # "a patrol intercepted two canoes. The occupants opened fire … The canoes were
+            # carrying four rifles": the weapons of the incident told without them
+            near, previous = True, waiting
         if event_type is None or (near and not fresh and (event_type in WEAK_TYPES or weak)):
             # "It carried 40 rockets.": more about the incident before, not a new one
             if near and (weapons or event_type):
@@ -417,6 +423,16 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
             category_group(w.category) for w in earlier.weapons
         }:
             return earlier
+    return None
+
+
+def _waiting_for_weapons(drafts: list[Draft], index: int, modality: str) -> Draft | None:
+    """The latest incident of the last few sentences still told without any weapon."""
+    for draft in reversed(drafts):
+        if index - draft.last > NEAR:
+            return None
+        if not draft.weapons and draft.modality == modality and draft.type in _WAITING:
+            return draft
     return None
 
 
