@@ -961,3 +961,18 @@ def test_weapons_listed_after_a_find_told_without_them_belong_to_it() -> None:
         "four anti-tank mines."
     )
     assert _one(text).type == "seizure"
+
+
+def test_weapons_for_fighters_fighting_somewhere_go_there() -> None:
+    text = (
+        "Algerian soldiers dug up a cache of twenty assault rifles near Bordj Badji Mokhtar last "
+        "Saturday; officials believe the weapons had been carried up from Libya through Niger for "
+        "jihadist groups fighting in the north of Mali."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.destination) == ("LY", "ML")
+
+
+def test_supplies_for_a_group_in_a_country_may_be_bought_there() -> None:
+    text = "A man accused of buying 40 rifles for the group in Chad was arrested at Waza."
+    assert _one(text).destination != "TD"

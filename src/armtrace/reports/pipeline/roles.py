@@ -23,6 +23,7 @@ FLOW_ROLES = ("origin", "via", "destination")
 LICENCE_REACH = 12  # tokens before "to"/"from" where a trigger or weapon makes it a direction
 UNLOAD_REACH = 15  # tokens after a port a ship docked at where "unloaded" makes it the end
 DEMONYM_REACH = 5  # tokens before "Libyan" where "from", "left" or "arsenals of" may stand
+FIGHTERS_REACH = 12  # tokens before a place where "for <fighters> … in" may start
 PHRASE_REACH = 9  # tokens a flow phrase reaches over a noun phrase ("heading for rebel-held areas of…")
 _LIST_GLUE = {",", "and", "or", "as", "well", "then", "and then", "both", "either", "the"}
 _MAKE = {
@@ -125,6 +126,8 @@ class PlaceRoles:
                 return "destination"  # "docked at Tripoli's port … and unloaded armoured vehicles"
         if kind == "origin" and at is not None and lower[at - 1] in load_cues().words("buyers"):
             return "destination"  # "sold thirty rifles to buyers from Niger": where they took them
+        if kind in ("location", "vicinity") and _meant_for_fighters(found, place):
+            return "destination"  # "for jihadist groups fighting in the north of Mali"
         if kind == "location" and at is not None:
             # "from depots in Libya", "meant for rebels fighting in Syria": the phrase's head decides
             outer, outer_at = nearest_cue(cue_at, at, max(stop, at - self.window))
@@ -158,7 +161,30 @@ class PlaceRoles:
         return kind
 
 
+_FIGHTING = {"fighting", "operating", "based", "hiding", "active", "deployed", "holed"}
 _BREAKS = {",", ".", ";", ":", "(", ")", "and", "but", "while", "which", "who", "where"}
+
+
+def _meant_for_fighters(found: Analysis, place: PlaceMention) -> bool:
+    """'for jihadist groups fighting in the north of Mali', 'for cells hiding in Gaza': weapons
+    meant for fighters somewhere go there."""
+    lower = found.lower
+    start = max(0, place.start - FIGHTERS_REACH)
+    ins = [i for i in range(start, place.start) if lower[i] == "in"]
+    if not ins or any(w in _BREAKS for w in lower[ins[-1] : place.start]):
+        return False
+    if lower[ins[-1] - 1] not in _FIGHTING:
+        return False  # "buying supplies for the group in Chad": where he bought them, maybe
+    fighters = {c[0] for c in found.cues.get("generic_actors", [])}
+    fighters |= {a.start for a in found.actors if a.kind == "armed_group"}
+    groups = load_cues().words("fighters")
+    fighters |= {i for i in range(start, ins[-1]) if lower[i] in groups}
+    for i in range(ins[-1] - 1, start - 1, -1):
+        if lower[i] in _BREAKS:
+            return False
+        if lower[i] == "for":
+            return any(i < f < ins[-1] for f in fighters)
+    return False
 
 
 def _apposition(found: Analysis, first: PlaceMention, place: PlaceMention) -> bool:
