@@ -976,3 +976,12 @@ def test_weapons_for_fighters_fighting_somewhere_go_there() -> None:
 def test_supplies_for_a_group_in_a_country_may_be_bought_there() -> None:
     text = "A man accused of buying 40 rifles for the group in Chad was arrested at Waza."
     assert _one(text).destination != "TD"
+
+
+def test_weapons_taken_into_a_states_custody_are_not_sent_there() -> None:
+    text = (
+        "USS Sirocco intercepted a dhow in the Arabian Sea carrying 1,500 AK-47 rifles. The "
+        "weapons have been transferred into US custody. The shipment originated in Iran and was "
+        "destined for the Houthis in Yemen."
+    )
+    assert _one(text).destination == "YE"

@@ -92,6 +92,8 @@ class PlaceRoles:
         after = range(place.end, min(place.end + 3, len(lower)))
         if made_or_flagged(found, place):
             return None
+        if place.end < len(lower) and lower[place.end] == "custody":
+            return "attribute"  # "transferred into US custody": who holds them, not a destination
         town_of = place.possessive and place.place.kind == "town"  # "at Tripoli's port": the town
         if (place.demonym or place.possessive) and not town_of:
             if any(cue_at.get(i) == "origin" for i in after):
