@@ -30,7 +30,7 @@ from rapidfuzz.fuzz import token_set_ratio
 from armtrace.reference.weapons import load_taxonomy
 from armtrace.tracing.fields import Marks
 from armtrace.tracing.keyindex import ALPHABET as FOLDED_ALPHABET
-from armtrace.tracing.keyindex import KeyIndex, deletions
+from armtrace.tracing.keyindex import KeyIndex, deletions, symbols
 from armtrace.tracing.numbering import Beside, Numbering
 from armtrace.tracing.serials import (
     WILDCARD_ANY,
@@ -118,7 +118,8 @@ class Matcher:
         self._ends: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         for record in records:
             self._add(record)
-        self._keys = KeyIndex(self._folded)
+        coded = symbols(self._folded)  # for the key index and the numbering alike
+        self._keys = KeyIndex(self._folded, coded)
         self._range_lows: dict[str, list[int]] = {}
         for prefix, runs in self._ranges.items():
             runs.sort()
@@ -128,7 +129,7 @@ class Matcher:
             {(r.range.prefix, r.range.width) for r in self.records if r.range is not None}
         )
         ranges = [(i, r.range) for i, r in enumerate(self.records) if r.range is not None]
-        self._numbering = Numbering(self._folded, ranges, self.thresholds.margin)
+        self._numbering = Numbering(self._folded, ranges, self.thresholds.margin, coded)
         self._unregistered_odds = _unregistered_odds(self.thresholds, self._numbering)
 
     def _add(self, record: Marks) -> None:

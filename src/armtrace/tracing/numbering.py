@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from armtrace.tracing.keyindex import WIDTH, _codes, _number, encode
+from armtrace.tracing.keyindex import WIDTH, _number, encode, symbols
 from armtrace.tracing.serials import WILDCARD_ANY, WILDCARD_ONE, SerialRange
 
 MAX_HOLES = 3  # `?` spelled out in a number, at most (as for ranges' fillings)
@@ -50,10 +50,15 @@ class Numbering:
     a numbering's runs and margins are one slice and a search never crosses into another."""
 
     def __init__(
-        self, folded: Sequence[str], ranges: Sequence[tuple[int, SerialRange]], margin: int
+        self,
+        folded: Sequence[str],
+        ranges: Sequence[tuple[int, SerialRange]],
+        margin: int,
+        coded: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
+        """`coded`: `keyindex.symbols(folded)` where the caller has it already."""
         self.margin = margin
-        columns = _split(folded)
+        columns = _split(coded if coded is not None else symbols(folded))
         kept = [(i, r) for i, r in ranges if 0 < r.width <= WIDTH and encode(r.prefix) is not None]
         lots = [(encode(r.prefix), r.width, r.low, r.high, i) for i, r in kept]
         if lots:
@@ -140,10 +145,10 @@ class Numbering:
         return Beside(serial, int(self._records[j]), neighbour, width)
 
 
-def _split(folded: Sequence[str]) -> tuple[np.ndarray, ...]:
+def _split(coded: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
     """(prefix code, digits, number, number, position) of each serial that ends in digits: the
     prefix written as the key index writes keys (bijective base 31, exact), the number as int."""
-    codes, rows = _codes(folded)
+    codes, rows = coded
     if not len(rows):
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(5))
     lengths = (codes > 0).sum(axis=1)
