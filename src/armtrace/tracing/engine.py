@@ -59,6 +59,10 @@ class Thresholds:
     registered: float = 0.9
     margin: int = 10
 
+    def __post_init__(self) -> None:
+        if not 0.0 < self.registered <= 1.0:
+            raise ValueError(f"registered is a probability above 0, not {self.registered}")
+
 
 @dataclass(slots=True)
 class Candidate:
