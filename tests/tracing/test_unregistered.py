@@ -85,3 +85,10 @@ def test_margins_share_a_short_gap_and_count_the_serials() -> None:
     }
     assert {b.record for b in numbering.beside("AK00020?") if b.serial > "AK000202"} == {100}
     assert {b.serial for b in numbering.beside("*0309")} == {"AK000309"}
+
+
+def test_an_empty_registry_or_serials_without_numbers_have_no_margins() -> None:
+    for numbering in (Numbering([], [], 10), Numbering(["ABCDEF", ""], [], 10)):
+        assert (numbering.registered, numbering.unregistered) == (0, 0)
+        assert numbering.beside("AK1?3") == numbering.beside("*123") == []
+    assert Matcher([]).trace(item("AK1?34")).decision == "none"

@@ -73,13 +73,12 @@ class Numbering:
             base + lows, base + highs, recs, widths, margin
         )
         self._starts, self._ends, self._records, self._edges = margins
-        bounds = np.searchsorted(self._starts, np.arange(len(keys) + 1) << GROUP_SHIFT).tolist()
-        self._groups = {}  # (prefix, digits) -> (its index, its first margin, past its last)
+        self._groups: dict[tuple[str, int], int] = {}  # (prefix, digits) -> its index
         singles = len(columns[0]) - len(lots)  # rows past this one are the lots
         for g, (row, key) in enumerate(zip(first.tolist(), keys.tolist(), strict=True)):
             width = key % 16
             prefix = folded[recs[row]][:-width] if row < singles else kept[row - singles][1].prefix
-            self._groups[prefix, width] = (g, bounds[g], bounds[g + 1])
+            self._groups[prefix, width] = g
         self._by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for prefix, width in self._groups:
             self._by_length[len(prefix) + width].append((prefix, width))
@@ -108,8 +107,7 @@ class Numbering:
         return found
 
     def _near(self, prefix: str, width: int, numbers: np.ndarray) -> list[Beside]:
-        g, _, _ = self._groups[prefix, width]
-        shifted = numbers + (g << GROUP_SHIFT)
+        shifted = numbers + (self._groups[prefix, width] << GROUP_SHIFT)
         at = np.searchsorted(self._starts, shifted, side="right") - 1
         hit = (at >= 0) & (shifted <= self._ends[np.maximum(at, 0)])
         return [self._named(prefix, width, int(n), int(j))
@@ -172,6 +170,8 @@ def _margins(
 ) -> tuple[int, int, tuple[np.ndarray, ...]]:
     """Merge rows (shifted numbers) into runs, then lay the margins beside them: (registered
     serials, unregistered serials in margins, (starts, ends, records, run ends adjoined))."""
+    if not len(lows):
+        return 0, 0, tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
     order = np.lexsort((highs, lows))
     lows, highs, recs, widths = lows[order], highs[order], recs[order], widths[order]
     reach = np.maximum.accumulate(highs)
