@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from rapidfuzz_baseline import run_rapidfuzz
 
-from armtrace.tracing.engine import Matcher
+from armtrace.tracing.engine import Matcher, Thresholds
 from armtrace.tracing.fields import Marks, marks
 from armtrace.tracing.serials import fold, normalise
 
@@ -284,10 +284,16 @@ def _share(tally: Counter, part: str, whole: str) -> str:
     return f"{tally[part] / max(1, tally[whole]):.4f}"
 
 
-def run_engine(records: list[Marks], cases: list[Case], processes: int) -> Run:
+def run_engine(
+    records: list[Marks], cases: list[Case], processes: int, thresholds: Thresholds | None = None
+) -> Run:
     t0 = time.perf_counter()
-    matcher = Matcher(records)
+    matcher = Matcher(records, thresholds)
     t1 = time.perf_counter()
+    numbering = matcher._numbering
+    print(f"engine: {numbering.registered:,} registered serials, {numbering.unregistered:,} beside"
+          f" them (margin {numbering.margin}): prior odds of an unregistered look-alike"
+          f" {matcher._unregistered_odds:.3f}")  # fmt: skip
     results = matcher.trace_many([case.item for case in cases], processes)
     outcomes = [
         Outcome(
@@ -452,6 +458,15 @@ def main() -> None:
         default=1,
         help="processes tracing the items (2 was no faster on the shared 2-core machine)",
     )
+    defaults = Thresholds()
+    parser.add_argument(
+        "--registered", type=float, default=defaults.registered,
+        help="the engine's prior that a documented weapon is registered",
+    )  # fmt: skip
+    parser.add_argument(
+        "--margin", type=int, default=defaults.margin,
+        help="serials beside a registered run where the engine looks for unregistered look-alikes",
+    )  # fmt: skip
     parser.add_argument(
         "--splink",
         type=int,
@@ -483,7 +498,8 @@ def main() -> None:
           f" registered; expected decisions: {expected['match']:,} match,"
           f" {expected['possible']:,} possible, {expected['none']:,} none)  seed {args.seed}"
           f"  generated in {generated:.1f} s, {base_mib:,.0f} MiB")  # fmt: skip
-    run = in_child(run_engine, records, cases, args.processes)
+    thresholds = Thresholds(registered=args.registered, margin=args.margin)
+    run = in_child(run_engine, records, cases, args.processes, thresholds)
     engine_name = f"engine ({args.processes} process{'es' if args.processes > 1 else ''})"
     report(engine_name, score(run.outcomes, cases), sum(run.seconds.values()), run.peak_mib,
            args.breakdown)  # fmt: skip

@@ -6,7 +6,9 @@ import pytest
 
 from armtrace.analysis.flows import country_flows
 from armtrace.records.importer import iter_records
+from armtrace.records.items import ItemInput, add_item
 from armtrace.store import Store
+from armtrace.tracing.engine import Thresholds
 from armtrace.tracing.service import chain_of_custody, decide, decision_history, trace_items
 
 
@@ -109,3 +111,21 @@ def test_confirming_upgrades_the_incident(world: Store) -> None:
         assert origin.field == "origin" and origin.value.startswith("LY: item traced to stockpile")
         flows = {(f.path, f.grades.get("confirmed")) for f in country_flows(s)}
     assert (("LY", "ML"), 1) in flows
+
+
+def test_a_reading_beside_registered_numbering_is_possible_unless_all_weapons_are_registered(
+    world: Store,
+) -> None:
+    # AK1587? fits the ledger's AK15872 alone, but AK15870 … AK15879 lie right beside it: rifles of
+    # the same line that nobody registered. Only the prior that every weapon is registered makes
+    # the one registered fit a match.
+    add_item(world, ItemInput(id="gao-3", serial="AK 1587?", model="AKM", manufacturer="Izhmash",
+                              year_mark="1978"))  # fmt: skip
+    ((result, _),) = trace_items(world, ["gao-3"])
+    assert result.decision == "possible"
+    assert result.candidates[0].record == ids(world)["stockpile:AK 1-5872"]
+    assert any("9 other completions of AK1587?" in d for d in result.candidates[0].disagreements)
+    ((result, _),) = trace_items(world, ["gao-3"], Thresholds(registered=1.0))
+    assert result.decision == "match"
+    with pytest.raises(ValueError):
+        Thresholds(registered=0.0)

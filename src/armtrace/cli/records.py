@@ -157,12 +157,20 @@ def trace(
     format: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
     match: Annotated[float, typer.Option(help="Score at least this is a match")] = 0.99,
     possible: Annotated[float, typer.Option(help="Score at least this is possible")] = 0.5,
+    registered: Annotated[
+        float,
+        typer.Option(
+            help="Prior that a documented weapon is registered (weighs a partial reading's"
+            " unregistered look-alikes beside registered lots; see docs/tracing.md)"
+        ),
+    ] = Thresholds().registered,
     db: DbOption = None,
 ) -> None:
     """Trace items against the records: one JSON line per item with its explained candidates."""
     if ctx.invoked_subcommand is not None:
         return
-    results = trace_items(store_for(db), item, Thresholds(match=match, possible=possible))
+    thresholds = Thresholds(match=match, possible=possible, registered=registered)
+    results = trace_items(store_for(db), item, thresholds)
     if format == "jsonl":
         for result, verdicts in results:
             line = result.as_dict()

@@ -30,7 +30,8 @@ from rapidfuzz.fuzz import token_set_ratio
 from armtrace.reference.weapons import load_taxonomy
 from armtrace.tracing.fields import Marks
 from armtrace.tracing.keyindex import ALPHABET as FOLDED_ALPHABET
-from armtrace.tracing.keyindex import KeyIndex, deletions
+from armtrace.tracing.keyindex import KeyIndex, deletions, symbols
+from armtrace.tracing.numbering import Beside, Numbering
 from armtrace.tracing.serials import (
     WILDCARD_ANY,
     WILDCARD_ONE,
@@ -52,6 +53,15 @@ class Thresholds:
     match: float = 0.99
     possible: float = 0.5
     prior: float = -8.0  # log2 odds that a blocked pair is a match before comparing anything
+    # The "unregistered weapon" hypothesis for partial readings (see `Matcher._unregistered`): the
+    # prior probability that a documented weapon is registered here, and how far beside a registered
+    # run (serials) the same line's unregistered weapons are looked for.
+    registered: float = 0.9
+    margin: int = 10
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.registered <= 1.0:
+            raise ValueError(f"registered is a probability above 0, not {self.registered}")
 
 
 @dataclass(slots=True)
@@ -80,6 +90,9 @@ class TraceResult:
     item: str
     decision: str  # match, possible, none
     candidates: list[Candidate]
+    # Odds, in the posterior's terms, that a partial reading is an unregistered weapon beside
+    # registered numbering (kept for deciding again once an analyst rejects a candidate).
+    unregistered: float = 0.0
 
     def as_dict(self) -> dict:
         return {
@@ -109,7 +122,8 @@ class Matcher:
         self._ends: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         for record in records:
             self._add(record)
-        self._keys = KeyIndex(self._folded)
+        coded = symbols(self._folded)  # for the key index and the numbering alike
+        self._keys = KeyIndex(self._folded, coded)
         self._range_lows: dict[str, list[int]] = {}
         for prefix, runs in self._ranges.items():
             runs.sort()
@@ -118,6 +132,9 @@ class Matcher:
         self._range_widths = sorted(
             {(r.range.prefix, r.range.width) for r in self.records if r.range is not None}
         )
+        ranges = [(i, r.range) for i, r in enumerate(self.records) if r.range is not None]
+        self._numbering = Numbering(self._folded, ranges, self.thresholds.margin, coded)
+        self._unregistered_odds = _unregistered_odds(self.thresholds, self._numbering)
 
     def _add(self, record: Marks) -> None:
         idx = len(self.records)
@@ -249,13 +266,16 @@ class Matcher:
         # record (the rows of one lot agree on model, maker, country, calibre and year).
         marks_of: dict[tuple, list[Evidence]] = {}
         weight_of: dict[tuple, float] = {}  # by kind of record and serial bits
-        scored: list[tuple[float, str, int, str, str, tuple[str, ...], tuple]] = []
+        scored: list[tuple[float, str, int, str, str, tuple[str, ...], tuple, Evidence | None]] = []
         records, folded = self.records, self._folded
+        pattern_bits = _partial_bits(item.serial) if is_pattern(fgot) else None
         for i, level in self._levels(item, fgot, near):
             record = records[i]
             bits = LEVEL_BITS.get(level)
             if bits is not None:  # the common levels, without writing their explanation
-                refined, identities = level, (folded[i],) if bits > 0 else ()
+                refined, identities, serial = level, (folded[i],) if bits > 0 else (), None
+            elif level == "pattern":  # the bits depend on the reading alone
+                bits, refined, identities, serial = pattern_bits, level, (folded[i],), None
             else:
                 serial, refined, identities = _serial_evidence(
                     item.serial, fgot, record, folded[i], level
@@ -267,7 +287,7 @@ class Matcher:
                 if kind not in marks_of:
                     marks_of[kind] = _marks_evidence(item, record)
                 weight = weight_of[kind, bits] = self._weight(bits, marks_of[kind])
-            scored.append((weight, record.id, i, level, refined, identities, kind))
+            scored.append((weight, record.id, i, level, refined, identities, kind, serial))
         scored.sort(key=lambda s: (-s[0], s[1]))
         shown = []
         for entry in scored:
@@ -275,12 +295,75 @@ class Matcher:
                 break  # sorted by weight: the rest score lower still
             if len(shown) < limit or entry[4] in STRONG_LEVELS:
                 shown.append(entry)
-        cands = [
-            self._candidate(item, fgot, self.records[i], self._folded[i], level, marks_of[kind])
-            for _, _, i, level, _, _, kind in (shown or scored[:1])
-        ]
-        decision = self._decision([(w, lv, ids) for w, _, _, _, lv, ids, _ in scored])
-        return TraceResult(item.id, decision, cands)
+        texts: dict[tuple, tuple[list[str], list[str]]] = {}
+        cands = [self._shown(item, fgot, entry, marks_of, texts) for entry in (shown or scored[:1])]
+        evidence = [(w, lv, ids) for w, _, _, _, lv, ids, _, _ in scored]
+        decision, unregistered = self._decision(evidence), 0.0
+        if decision == "match" and is_pattern(fgot):
+            besides = self._numbering.beside(fgot)
+            if besides:
+                unregistered = self._unregistered(item, besides, marks_of)
+                decision = self._decision(evidence, unregistered)
+                cands[0].disagreements.append(self._beside_text(item.serial, besides))
+        return TraceResult(item.id, decision, cands, unregistered)
+
+    def _unregistered(
+        self, item: Marks, besides: list[Beside], marks_of: dict[tuple, list[Evidence]]
+    ) -> float:
+        """Odds that a partial reading is one of the unregistered weapons beside registered runs.
+
+        A documented weapon is registered with prior probability `registered` (π); a registered
+        one is any of the R registered serials alike, an unregistered one any of the U serials in
+        the margins alike. One unregistered completion is therefore (1 − π)/U against π/R for one
+        registered serial, and it weighs as the registered serial would with the marks of the run
+        it adjoins (the same line stamped it): the reading fits both the same way."""
+        bits = _partial_bits(item.serial)
+        odds = 0.0
+        for beside in besides:
+            record = self.records[beside.record]
+            kind = _kind(record)
+            if kind not in marks_of:
+                marks_of[kind] = _marks_evidence(item, record)
+            odds += 2.0 ** self._weight(bits, marks_of[kind])
+        return odds * self._unregistered_odds
+
+    def _shown(
+        self,
+        item: Marks,
+        fgot: str,
+        entry: tuple,
+        marks_of: dict[tuple, list[Evidence]],
+        texts: dict[tuple, tuple[list[str], list[str]]],
+    ) -> Candidate:
+        """A candidate shown, with its explanation: what `_candidate` gives, from the weight and
+        the serial's evidence the scoring worked out already (the same float, the same texts)."""
+        weight, rid, i, level, refined, identities, kind, serial = entry
+        if serial is None:  # not written out while scoring
+            serial = _serial_evidence(item.serial, fgot, self.records[i], self._folded[i], level)[0]
+        if kind not in texts:
+            texts[kind] = ([e.text for e in marks_of[kind] if e.agrees],
+                           [e.text for e in marks_of[kind] if not e.agrees])  # fmt: skip
+        agreements, disagreements = texts[kind]
+        if serial is not None:
+            if serial.agrees:
+                agreements = [serial.text, *agreements]
+            else:
+                disagreements = [serial.text, *disagreements]
+        cand = Candidate(rid, _probability(weight), weight, [*agreements], [*disagreements])
+        cand.serial_level, cand.identities = refined, identities
+        return cand
+
+    def _beside_text(self, got: str, besides: list[Beside]) -> str:
+        """The caveat, the serials written with their records' prefix (RO, not the folded R0)."""
+        named = []
+        for beside in besides[:3]:
+            record = self.records[beside.record]
+            written = record.serial or (str(record.range) if record.range else "")
+            cut = len(beside.serial) - beside.digits
+            named.append(
+                (written[:cut] + beside.serial[cut:], written[:cut] + beside.neighbour[cut:])
+            )
+        return _beside_text(got, named, len(besides))
 
     def _weight(self, serial_bits: float | None, marks: list[Evidence]) -> float:
         # Added in the order `_candidate` adds them: the same float whichever way.
@@ -344,15 +427,19 @@ class Matcher:
         near = dict(zip(full, self._keys.near_many([readings[i] for i in full]), strict=True))
         return [self._trace(item, limit, near.get(i)) for i, item in enumerate(items)]
 
-    def _decide(self, cands: list[Candidate]) -> str:
-        return self._decision([(c.weight, c.serial_level, c.identities) for c in cands])
+    def _decide(self, cands: list[Candidate], unregistered: float = 0.0) -> str:
+        evidence = [(c.weight, c.serial_level, c.identities) for c in cands]
+        return self._decision(evidence, unregistered)
 
-    def _decision(self, evidence: list[tuple[float, str, tuple[str, ...]]]) -> str:
-        """match, possible or none from each candidate's (weight, serial level, weapons named)."""
+    def _decision(
+        self, evidence: list[tuple[float, str, tuple[str, ...]]], unregistered: float = 0.0
+    ) -> str:
+        """match, possible or none from each candidate's (weight, serial level, weapons named) and
+        the odds that the reading is an unregistered weapon beside registered numbering."""
         t = self.thresholds
         if not evidence:
             return "none"
-        if _posterior(evidence) >= t.match:
+        if _posterior(evidence, unregistered) >= t.match:
             return "match"
         return "possible" if _probability(max(w for w, _, _ in evidence)) >= t.possible else "none"
 
@@ -362,9 +449,12 @@ class Matcher:
         return _posterior([(c.weight, c.serial_level, c.identities) for c in cands])
 
 
-def _posterior(evidence: list[tuple[float, str, tuple[str, ...]]]) -> float:
+def _posterior(
+    evidence: list[tuple[float, str, tuple[str, ...]]], unregistered: float = 0.0
+) -> float:
     """How likely the best-supported weapon is the item, against every other weapon the
-    candidates name and against none of them (odds 1: the item may be unregistered).
+    candidates name, against the unregistered weapons beside registered numbering that the reading
+    fits (`unregistered`: their odds) and against none of them (odds 1: some other weapon).
 
     Records of one serial (ledger row, transfer, collection) are one weapon's history, so a
     weapon's odds are those of its best record. A lot fitting a partial reading in k places
@@ -377,7 +467,27 @@ def _posterior(evidence: list[tuple[float, str, tuple[str, ...]]]) -> float:
         if level in STRONG_LEVELS:
             for ident in identities:
                 odds[ident] = max(odds.get(ident, 0.0), 2.0**weight)
-    return max(odds.values()) / (1.0 + sum(odds.values())) if odds else 0.0
+    return max(odds.values()) / (1.0 + unregistered + sum(odds.values())) if odds else 0.0
+
+
+def _unregistered_odds(thresholds: Thresholds, numbering: Numbering) -> float:
+    """Prior odds of one unregistered serial in a margin against one registered serial."""
+    if not numbering.unregistered or not numbering.registered:
+        return 0.0
+    share = (1.0 - thresholds.registered) / thresholds.registered
+    return share * numbering.registered / numbering.unregistered
+
+
+def _beside_text(got: str, named: list[tuple[str, str]], n: int) -> str:
+    """'serial: 2 other completions of KA19?033 are unregistered serials beside registered
+    numbering (KA199033 beside KA199031, …)': `named` are the first few, `n` counts them all."""
+    shown = ", ".join(f"{serial} beside {neighbour}" for serial, neighbour in named)
+    more = f" and {n - len(named)} more" if n > len(named) else ""
+    return (
+        f"serial: {n} other completion{'s' if n > 1 else ''} of {got} {'are' if n > 1 else 'is an'}"
+        f" unregistered serial{'s' if n > 1 else ''} beside registered numbering ({shown}{more}):"
+        " the weapon may be unregistered"
+    )
 
 
 def _probability(weight: float) -> float:

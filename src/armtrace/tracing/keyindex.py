@@ -54,9 +54,12 @@ def deletions(serial: str) -> list[str]:
 class KeyIndex:
     """Keys (a serial and its one-character deletions) → positions of the serials that give them."""
 
-    def __init__(self, serials: Sequence[str]) -> None:
+    def __init__(
+        self, serials: Sequence[str], coded: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        """`coded`: `symbols(serials)` where the caller has it already."""
         self._serials = serials
-        codes, rows = _codes(serials)
+        codes, rows = coded if coded is not None else symbols(serials)
         self._keys, self._rows = _sorted_keys(codes, rows)
         self._rest: dict[str, list[int]] = defaultdict(list)  # serials the arrays cannot hold
         numbered = np.zeros(len(serials), dtype=bool)
@@ -106,7 +109,7 @@ class KeyIndex:
     def near_many(self, serials: Sequence[str]) -> list[list[int]]:
         """`near` for each serial, the arrays searched for all of them in one vectorised pass
         (most of blocking on a batch of readings)."""
-        codes, rows = _codes(serials)
+        codes, rows = symbols(serials)
         if len(rows) < len(serials):
             return [self.near(s) for s in serials]
         keys, owners = _keys_of(codes, rows)
@@ -148,7 +151,7 @@ class KeyIndex:
         ]
 
 
-def _codes(serials: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def symbols(serials: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Symbol rows of the serials the arrays can hold, and their positions."""
     fits = [i for i, s in enumerate(serials) if 0 < len(s) <= WIDTH and s.isascii()]
     codes = np.zeros((len(fits), WIDTH), dtype=np.uint8)

@@ -72,8 +72,12 @@ def _apply_verdicts(result: TraceResult, verdicts: dict[str, str], matcher: Matc
     kept = [c for c in result.candidates if verdicts.get(c.record) != "rejected"]
     if any(v == "confirmed" for v in verdicts.values()):
         return TraceResult(result.item, "match", kept)
-    decision = matcher._decide(kept) if len(kept) != len(result.candidates) else result.decision
-    return TraceResult(result.item, decision, kept)
+    decision = (
+        matcher._decide(kept, result.unregistered)
+        if len(kept) != len(result.candidates)
+        else result.decision
+    )
+    return TraceResult(result.item, decision, kept, result.unregistered)
 
 
 def latest_decisions(session, item_ids: list[str]) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
