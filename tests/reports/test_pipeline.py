@@ -985,3 +985,13 @@ def test_weapons_taken_into_a_states_custody_are_not_sent_there() -> None:
         "destined for the Houthis in Yemen."
     )
     assert _one(text).destination == "YE"
+
+
+def test_the_report_level_origin_brings_the_route_its_sentence_gives() -> None:
+    text = (
+        "Algerian troops found twenty rifles and four SA-7 missiles near In Guezzam on Sunday. "
+        "The army gave no further details. Nobody was arrested at the site. A security source "
+        "said the weapons had come from Libya through northern Niger."
+    )
+    incident = _one(text)
+    assert (incident.origin, incident.via) == ("LY", ["NE"])

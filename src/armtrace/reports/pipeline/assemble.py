@@ -4,7 +4,9 @@ the place and flow of every incident settled, and unplaced incidents placed from
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 
 from armtrace.reference.places import load_gazetteer
 from armtrace.reports.extraction import (
@@ -48,9 +50,10 @@ class Assembler:
         drafts: list[Draft],
         origins: list[PlaceMention],
         destinations: list[PlaceMention] = (),  # type: ignore[assignment]
+        vias: list[PlaceMention] = (),  # type: ignore[assignment]
     ) -> list[ExtractedIncident]:
-        """Drafts to incidents; `origins` and `destinations` are the places the whole report
-        names as where weapons came from and went."""
+        """Drafts to incidents; `origins`, `destinations` and `vias` are the places the whole
+        report names as where weapons came from, went and passed."""
         self.found = found
         self.dateline = self._dateline(found)
         self.named = {p.place.country for p in _naming_places(found)}
@@ -62,7 +65,7 @@ class Assembler:
         _fill_locations(incidents, self._report_countries(found, dateline), found)
         for incident in incidents:
             if incident.origin is None and incident.type in _MOVED:
-                _origin_from_report(incident, origins)
+                _origin_from_report(incident, origins, _same_sentence(found, vias))
         stopped = [i for i in incidents if i.type in _STOPPED]
         if len(stopped) == 1:
             _destination_from_report(stopped[0], destinations)
@@ -527,8 +530,13 @@ def _origin(roles: dict[str, list[PlaceMention]], here: str | None) -> PlaceMent
     return _first_country(roles.get("origin", []))
 
 
-def _origin_from_report(incident: ExtractedIncident, origins: list[PlaceMention]) -> None:
-    """The origin the report states most often, with the span of its first statement."""
+def _origin_from_report(
+    incident: ExtractedIncident,
+    origins: list[PlaceMention],
+    route_of: Callable[[PlaceMention], list[PlaceMention]] = lambda _: [],
+) -> None:
+    """The origin the report states most often, with the span of its first statement, and the
+    transit countries that statement names ("had come from Libya through northern Niger")."""
     elsewhere = [p for p in origins if p.place.country != incident.location]
     if not elsewhere:
         return
@@ -537,8 +545,25 @@ def _origin_from_report(incident: ExtractedIncident, origins: list[PlaceMention]
     mention = next(p for p in elsewhere if p.place.country == country)
     incident.origin = country
     incident.claims.append(Claim("origin", country, mention.start_char, mention.end_char))
+    for via in route_of(mention):
+        if via.place.country not in (country, incident.location, *incident.via):
+            incident.via.append(via.place.country)
+            incident.claims.append(Claim("via", via.place.country, via.start_char, via.end_char))
     if incident.destination is None and incident.location:
         incident.destination = incident.location
+
+
+def _same_sentence(
+    found: Analysis, places: list[PlaceMention]
+) -> Callable[[PlaceMention], list[PlaceMention]]:
+    """The places of `places` that stand in the same sentence as a given mention."""
+    bounds = [*found.sent_starts, len(found.lower)]
+
+    def of(mention: PlaceMention) -> list[PlaceMention]:
+        i = bisect_right(bounds, mention.start) - 1
+        return [p for p in places if bounds[i] <= p.start < bounds[i + 1]]
+
+    return of
 
 
 def _destination_from_report(

@@ -68,17 +68,21 @@ class EventBuilder:
         bounds = [*found.sent_starts, len(found.text)]
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
             self._sentence(found, index, start, end, published, drafts)
-        origins, destinations = self._report_flows(found)
-        doc._.incidents = self.assembler.incidents(found, drafts, origins, destinations)
+        origins, destinations, vias = self._report_flows(found)
+        doc._.incidents = self.assembler.incidents(found, drafts, origins, destinations, vias)
         return doc
 
-    def _report_flows(self, found: Analysis) -> tuple[list[PlaceMention], list[PlaceMention]]:
-        """Where the report says weapons came from and went, in any sentence: "the weapons are
-        believed to have come from Libyan stocks", "the trucks were to continue towards northern
-        Mali" often speak for the whole story. Denied and hypothetical moves say nothing."""
+    def _report_flows(
+        self, found: Analysis
+    ) -> tuple[list[PlaceMention], list[PlaceMention], list[PlaceMention]]:
+        """Where the report says weapons came from, went and passed, in any sentence: "the weapons
+        are believed to have come from Libyan stocks", "the trucks were to continue towards
+        northern Mali" often speak for the whole story. Denied and hypothetical moves say
+        nothing."""
         bounds = [*found.sent_starts, len(found.text)]
         origins: list[PlaceMention] = []
         destinations: list[PlaceMention] = []
+        vias: list[PlaceMention] = []
         for s, e in zip(bounds, bounds[1:], strict=False):
             cues = {k: [c for c in v if s <= c[0] < e] for k, v in found.cues.items()}
             if cues.get("negations"):
@@ -90,7 +94,9 @@ class EventBuilder:
                     origins.append(place)
                 elif role == "destination" and place.place.country and not _unreal(cues):
                     destinations.append(place)
-        return origins, destinations
+                elif role == "via" and place.place.country:
+                    vias.append(place)
+        return origins, destinations, vias
 
     def _sentence(
         self,
