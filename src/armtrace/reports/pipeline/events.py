@@ -444,20 +444,23 @@ def _waiting_for_weapons(drafts: list[Draft], index: int, modality: str) -> Draf
 
 def _held_again(found: Analysis, s: int, e: int) -> bool:
     """'the cargo', 'the materiel', 'the weapons': what the incident before held, named again."""
-    lower, book = found.lower, load_cues().words
-    held = book("cargo") | book("held_again")
-    return any(lower[i] in held and lower[i - 1] in book("definite") for i in range(s + 1, e))
+    return _named_again(found, s, e, ("cargo", "held_again"))
 
 
 def _cargo_again(found: Analysis, s: int, e: int, draft: Draft) -> bool:
     """A movement sentence with no weapon of its own about "the cargo", "the consignment", or
-    the vehicle that carried them."""
+    the vehicle that carried them ("the lorry had crossed from Ethiopia")."""
     if draft.type not in _BACKSTORY or draft.weapons or draft.modality != "asserted":
         return False
-    lower, book = found.lower, load_cues()
-    definite, cargo = book.words("definite"), book.words("cargo") | book.words("carriers")
-    # "the lorry had crossed from Ethiopia": the vehicle just stopped, as well as its load
-    return any(lower[i] in cargo and lower[i - 1] in definite for i in range(s + 1, e))
+    return _named_again(found, s, e, ("cargo", "carriers"))
+
+
+def _named_again(found: Analysis, s: int, e: int, word_sets: tuple[str, ...]) -> bool:
+    """A noun of the given word sets after "the", "these", "this"… in the sentence."""
+    book = load_cues()
+    nouns = frozenset().union(*(book.words(name) for name in word_sets))
+    definite, lower = book.words("definite"), found.lower
+    return any(lower[i] in nouns and lower[i - 1] in definite for i in range(s + 1, e))
 
 
 def _retyped(
