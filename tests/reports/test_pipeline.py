@@ -995,3 +995,12 @@ def test_the_report_level_origin_brings_the_route_its_sentence_gives() -> None:
     )
     incident = _one(text)
     assert (incident.origin, incident.via) == ("LY", ["NE"])
+
+
+def test_weapons_carried_out_of_a_fallen_barracks_were_looted() -> None:
+    text = (
+        "Boko Haram fighters attacked the army barracks at Mubi on Wednesday. Soldiers exchanged "
+        "fire with them for a few hours, then withdrew. Residents said the fighters spent the "
+        "afternoon carrying armoured vehicles and crates of ammunition out of the barracks."
+    )
+    assert "looting" in {i.type for i in _incidents(text)}

@@ -40,6 +40,7 @@ _PAST_OF_WEAPONS = {
 _SHOWING = {"trigger:sighting", "trigger:stockpile"}  # verbs that show weapons, not act on them
 _NO_FLOW = {"looting", "stockpile", "collection", "destruction"}  # happen where the weapons are
 _BACKSTORY = {"trafficking", "looting", "transfer"}  # verbs that tell where weapons were before
+_TAKEN_FROM_STORES = {"use", "transfer", "sighting", "trafficking"}  # verbs a base's fall retypes
 _WAITING = {"seizure", "collection", "destruction", "looting"}  # told first, weapons listed after
 _CONCRETE = {"seizure", "use", "looting"}  # events that policy words do not turn into policy
 MODAL_REACH = 3  # tokens after the event's verb within which "could…" still governs it
@@ -142,7 +143,11 @@ class EventBuilder:
             )
         if event_type == "looting_event":
             event_type = "looting"
+        told_as = event_type
         event_type = _retyped(found, s, e, event_type, cues, weapons)
+        # "carrying armoured vehicles out of the barracks": a looting of its own, however weak the
+        # verb that tells it
+        looted_here = event_type == "looting" and told_as != "looting"
         counted = any(w.quantity is not None for w in weapons)
         if "trend" in cues or (
             "policy" in cues
@@ -167,7 +172,7 @@ class EventBuilder:
         spans = {
             (c[0], c[1]) for label in cues if label.startswith("trigger:") for c in cues[label]
         }
-        weak = bool(spans) and spans <= weak_spans
+        weak = bool(spans) and spans <= weak_spans and not looted_here
         # "In a separate case, …", or a sentence dated another day, opens a new incident
         event_days = [d for d in dates if not _told_on(found, d)]
         fresh = "new_event" in cues or (previous is not None and _another_day(previous, event_days))
@@ -432,6 +437,18 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
     return None
 
 
+def _store_fallen(found: Analysis, s: int, e: int) -> bool:
+    """An army's base taken ('overran the base', 'after the fall of the airbase') or weapons
+    carried out of it ('out of the barracks'): what is carried or shown there was looted."""
+    book = load_cues()
+    lower, stores = found.lower, book.words("army_stores")
+    at = [i for i in range(s, e) if lower[i] in stores]
+    if not at:
+        return False
+    out_of = any(lower[max(s, i - 3) : i][-3:][:2] == ["out", "of"] for i in at)
+    return out_of or not book.words("store_taken").isdisjoint(lower[s:e])
+
+
 def _waiting_for_weapons(drafts: list[Draft], index: int, modality: str) -> Draft | None:
     """The latest incident of the last few sentences still told without any weapon."""
     for draft in reversed(drafts):
@@ -469,6 +486,8 @@ def _retyped(
     """The sentence's event type, corrected where its verb says less than the sentence."""
     if event_type == "destruction" and _destroyed_with(found, cues, weapons):
         return "use"  # "destroyed a tank with a Kornet missile": the missile was used
+    if event_type in _TAKEN_FROM_STORES and weapons and _store_fallen(found, s, e):
+        return "looting"  # "fighters carried armoured vehicles out of the barracks"
     if event_type == "use" and weapons and "trigger:looting" in cues:
         taken = min(c[0] for c in cues["trigger:looting"])
         if all(w.start > taken for w in weapons):
