@@ -1004,3 +1004,20 @@ def test_weapons_carried_out_of_a_fallen_barracks_were_looted() -> None:
         "afternoon carrying armoured vehicles and crates of ammunition out of the barracks."
     )
     assert "looting" in {i.type for i in _incidents(text)}
+
+
+def test_word_sets_match_phrases_as_well_as_words() -> None:
+    from armtrace.reports.pipeline.cues import load_cues
+
+    book = load_cues()
+    assert book.said("store_taken", "videos filmed the day it fell show".split())
+    assert book.said("store_taken", "fighters overran the post".split())
+    assert not book.said("store_taken", "the day it rained".split())
+
+
+def test_weapons_shown_in_a_base_on_the_day_it_fell_were_looted() -> None:
+    text = (
+        "Videos filmed inside the Menagh airbase on the day it fell show at least three ZU-23-2 "
+        "anti-aircraft guns, two T-55 tanks and boxes of ammunition in rebel hands."
+    )
+    assert _one(text).type == "looting"

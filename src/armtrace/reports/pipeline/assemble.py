@@ -470,14 +470,14 @@ _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capt
 
 def _organised(found: Analysis, draft: Draft) -> bool:
     """Shipments, consignments, airlifts: supply organised by a state or a network."""
-    words = load_cues().words("organised_supply")
-    return any(not words.isdisjoint(found.lower[s:e]) for s, e in draft.sentences)
+    book = load_cues()
+    return any(book.said("organised_supply", found.lower[s:e]) for s, e in draft.sentences)
 
 
 def _dealers_told(found: Analysis, draft: Draft) -> bool:
     """Traders, dealers or couriers name the supply: private business, not a state's."""
-    dealers = load_cues().words("dealers")
-    return any(not dealers.isdisjoint(found.lower[s:e]) for s, e in draft.sentences)
+    book = load_cues()
+    return any(book.said("dealers", found.lower[s:e]) for s, e in draft.sentences)
 
 
 def _army_store_taken(found: Analysis, draft: Draft) -> bool:

@@ -69,6 +69,15 @@ class CueBook:
         """One of the word sets under `word_sets` in cues.yaml."""
         return self.word_sets[name]
 
+    def said(self, name: str, tokens: list[str]) -> bool:
+        """Whether the tokens hold a word or a phrase of a word set ("took over" as well as
+        "overran")."""
+        words = self.word_sets[name]
+        if not words.isdisjoint(tokens):
+            return True
+        text = f" {' '.join(tokens)} "
+        return any(f" {w} " in text for w in words if " " in w)
+
 
 def _labelled_phrases(raw: dict) -> dict[str, set[str]]:
     phrases: dict[str, set[str]] = {}

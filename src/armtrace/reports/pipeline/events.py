@@ -446,7 +446,7 @@ def _store_fallen(found: Analysis, s: int, e: int) -> bool:
     if not at:
         return False
     out_of = any(lower[max(s, i - 3) : i][-3:][:2] == ["out", "of"] for i in at)
-    return out_of or not book.words("store_taken").isdisjoint(lower[s:e])
+    return out_of or book.said("store_taken", lower[s:e])
 
 
 def _waiting_for_weapons(drafts: list[Draft], index: int, modality: str) -> Draft | None:
