@@ -1021,3 +1021,14 @@ def test_weapons_shown_in_a_base_on_the_day_it_fell_were_looted() -> None:
         "anti-aircraft guns, two T-55 tanks and boxes of ammunition in rebel hands."
     )
     assert _one(text).type == "looting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soldiers complained that they had been sent into battle with too little ammunition.",
+        "The Group has previously documented cases in which soldiers sold rifles to armed groups.",
+    ],
+)
+def test_troops_sent_and_cases_recalled_are_no_delivery(text: str) -> None:
+    assert all(i.type != "transfer" for i in _incidents(text))
