@@ -49,3 +49,11 @@ def test_places_the_gazetteer_adds_are_found_in_their_country(
     assert incident.location == country
     if place is not None:
         assert incident.place == place
+
+
+def test_the_dateline_country_is_where_the_story_was_filed_not_where_it_happened() -> None:
+    incident = _one(
+        "ANTAKYA, Turkey - Syrian rebels shot down a helicopter west of Aleppo on Tuesday with a"
+        " portable surface-to-air missile, videos show."
+    )
+    assert (incident.type, incident.location, incident.place) == ("use", "SY", "Aleppo")

@@ -39,6 +39,7 @@ class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
         self.dateline: PlaceMention | None = None  # of the report being assembled
+        self.dateline_end = 0  # where the dateline ends: places before it are no event's place
         self.named: set[str] = set()  # countries the report names (not by demonym)
         self.found: Analysis | None = None
 
@@ -130,7 +131,7 @@ class Assembler:
             (
                 places
                 for role in ("location", "unmarked", "vicinity")
-                if (places := [p for p in roles.get(role, []) if p not in suppliers])
+                if (places := [p for p in roles.get(role, []) if self._may_place(p, suppliers)])
             ),
             [],
         )
@@ -224,6 +225,11 @@ class Assembler:
             incident.via.remove(incident.destination)
         _stopped_on_the_way(incident)
 
+    def _may_place(self, place: PlaceMention, suppliers: list[PlaceMention]) -> bool:
+        """Not a transfer's supplier, nor the dateline's "ANTAKYA, Turkey -": where the story was
+        filed from (the dateline rule below weighs that), not a place the text puts the event at."""
+        return place not in suppliers and place.start_char >= self.dateline_end
+
     @staticmethod
     def _suppliers(incident: ExtractedIncident, draft: Draft) -> list[PlaceMention]:
         """A transfer's supplier: the country before the verb, or its agent ("sent by Qatar")."""
@@ -299,6 +305,7 @@ class Assembler:
     def _dateline(self, found: Analysis) -> PlaceMention | None:
         """'CAIRO - …', 'WADDAN, Libya - …': the place of a wire story's dateline, if any."""
         match = _DATELINE.match(found.source)
+        self.dateline_end = match.end() if match else 0
         if match is None:
             return None
         name, country = match.group(1).strip(), match.group(2)
