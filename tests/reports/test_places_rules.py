@@ -57,3 +57,12 @@ def test_the_dateline_country_is_where_the_story_was_filed_not_where_it_happened
         " portable surface-to-air missile, videos show."
     )
     assert (incident.type, incident.location, incident.place) == ("use", "SY", "Aleppo")
+
+
+def test_a_demonym_before_a_shared_town_name_says_which_town() -> None:
+    text = (
+        "Tunnels under the border carry goods into Gaza, and Hamas runs the Gaza Strip. "
+        "On Sunday, soldiers searching a house in Egyptian Rafah found twelve Grad rockets."
+    )
+    [seizure] = [i for i in _incidents(text) if i.type == "seizure"]
+    assert (seizure.location, seizure.place) == ("EG", "Rafah")

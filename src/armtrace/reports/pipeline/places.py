@@ -121,6 +121,17 @@ class PlaceFinder:
                 mention.candidates.sort(
                     key=lambda c: -votes.get(c.country, 0) - (TOWN_WEIGHT if c is head else 0)
                 )
+        _qualified_by_demonym(mentions)
+
+
+def _qualified_by_demonym(mentions: list[PlaceMention]) -> None:
+    """'in Egyptian Rafah': an adjective of nationality right before a name shared by towns of
+    several countries says which one, whatever the rest of the report names."""
+    for before, mention in zip(mentions, mentions[1:], strict=False):
+        if before.demonym and before.end == mention.start:
+            country = before.place.country
+            if any(c.country == country for c in mention.candidates[1:]):
+                mention.candidates.sort(key=lambda c: c.country != country)
 
 
 def _dominant(candidates: list[Place]) -> Place | None:
