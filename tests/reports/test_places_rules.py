@@ -66,3 +66,11 @@ def test_a_demonym_before_a_shared_town_name_says_which_town() -> None:
     )
     [seizure] = [i for i in _incidents(text) if i.type == "seizure"]
     assert (seizure.location, seizure.place) == ("EG", "Rafah")
+
+
+def test_a_town_between_an_article_and_a_noun_says_whose_not_where() -> None:
+    incident = _one(
+        "An analyst at a Doha think tank lists what ISIL captured in Mosul when the city fell:"
+        " armoured Humvees, M16 rifles and mortars taken from the army's depots."
+    )
+    assert (incident.location, incident.place) == ("IQ", "Mosul")

@@ -53,7 +53,11 @@ class PlaceFinder:
                 i += 1
                 continue
             mention.possessive = mention.end < n and text[mention.end] in {"'s", "’s"}
-            mention.demonym = mention.demonym or _abbreviation_as_adjective(found, mention)
+            mention.demonym = (
+                mention.demonym
+                or _abbreviation_as_adjective(found, mention)
+                or _modifier_after_article(found, mention)
+            )
             mentions.append(mention)
             i = mention.end
         self._disambiguate(mentions)
@@ -174,6 +178,17 @@ def _abbreviation_as_adjective(found: Analysis, mention: PlaceMention) -> bool:
         return False
     following = found.text[mention.end]
     return following.isalpha() and following.lower() not in _NOT_MODIFIED
+
+
+def _modifier_after_article(found: Analysis, mention: PlaceMention) -> bool:
+    """'at a Doha think tank', 'a Gaza trader', 'a Tunis court': a name between "a" and a noun
+    modifies the noun, as 'Qatari' would; it says whose, not where anything happened."""
+    if mention.start == 0 or mention.end >= len(found.text):
+        return False
+    following = found.text[mention.end]
+    return found.lower[mention.start - 1] in {"a", "an"} and following.isalpha() and (
+        following.islower()
+    )
 
 
 # "in the town", "near the town": the story's town, when no name follows ("the town of Gao")
