@@ -74,3 +74,24 @@ def test_a_town_between_an_article_and_a_noun_says_whose_not_where() -> None:
         " armoured Humvees, M16 rifles and mortars taken from the army's depots."
     )
     assert (incident.location, incident.place) == ("IQ", "Mosul")
+
+
+def test_a_place_named_with_a_common_noun_is_that_noun_later() -> None:
+    text = (
+        "Trucks came across the Jordanian border to the group's camp. On 28 June the group"
+        " seized the nearby Hamdan airfield. It held it for less than a day.\n\nOn 29 June"
+        " Islamic State fighters overran the group's positions at the airfield. Its media"
+        " published photographs of what had been taken there: M16 rifles and a mortar."
+    )
+    [looting] = [i for i in _incidents(text) if i.type == "looting"]
+    assert (looting.location, looting.place) == ("SY", "Hamdan airfield")
+
+
+def test_the_same_port_is_the_first_port_the_report_names() -> None:
+    text = (
+        "The vessel docked at Tripoli's port on 29 January and unloaded armoured vehicles. It had"
+        " left the Turkish port of Mersin several days earlier.\n\nOn Tuesday, forces of the"
+        " Libyan National Army shelled the same port with Grad rockets."
+    )
+    [use] = [i for i in _incidents(text) if i.type == "use"]
+    assert (use.location, use.place) == ("LY", "Tripoli")

@@ -196,23 +196,57 @@ _SETTLEMENTS = {"town", "city", "village", "oasis", "port"}
 
 
 def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """News calls its main town "the town" after naming it: the town named most often so far,
-    the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near the town")."""
+    """News calls its main town "the town" (or "the same port") after naming it: the town named
+    most often so far, the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near
+    the town"); and a place named with a common noun by that noun ("seized the Hamdan airfield …
+    overran the airfield")."""
     lower, out = found.lower, []
     towns: Counter[str] = Counter()
     first: dict[str, PlaceMention] = {}
+    heads: dict[str, PlaceMention] = {}  # "airfield" -> the last place named "… airfield"
     at = {m.start: m for m in mentions}
+    inside = 0  # tokens before this index belong to a name already taken
     for i, word in enumerate(lower):
         if i in at:
-            out.append(at[i])
-            if at[i].place.kind == "town":
-                towns[at[i].place.cite] += 1
-                first.setdefault(at[i].place.cite, at[i])
+            mention = at[i]
+            out.append(mention)
+            inside = mention.end
+            if mention.place.kind == "town":
+                towns[mention.place.cite] += 1
+                first.setdefault(mention.place.cite, mention)
+            if mention.end - mention.start > 1 and found.text[mention.end - 1].islower():
+                heads[lower[mention.end - 1]] = mention
+            if mention.place.kind == "town" and _named_as_port(lower, mention):
+                # the story's port is the first named: "docked at Tripoli's port … had left the
+                # port of Mersin … shelled the same port"
+                heads.setdefault("port", mention)
             continue
-        if towns and word in _SETTLEMENTS and i > 0 and lower[i - 1] == "the" and (
-            i + 1 >= len(lower) or lower[i + 1] not in {"of", "'s", "’s"}
-        ):
-            main = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
-            start, end = found.idx[i - 1], found.end_char(i + 1)  # the span says "the town"
-            out.append(PlaceMention(i - 1, i + 1, start, end, main.text, main.candidates))
+        the = _definite(lower, i) if i >= inside else None
+        if the is None or (i + 1 < len(lower) and lower[i + 1] in {"of", "'s", "’s"}):
+            continue
+        if word in heads:
+            named = heads[word]
+        elif towns and word in _SETTLEMENTS:
+            named = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
+        else:
+            continue
+        start, end = found.idx[the], found.end_char(i + 1)  # the span says "the town"
+        out.append(PlaceMention(the, i + 1, start, end, named.text, named.candidates))
     return out
+
+
+def _definite(lower: list[str], i: int) -> int | None:
+    """Where "the" stands before token i ("the town", "the same port"), if it does."""
+    if i > 0 and lower[i - 1] == "the":
+        return i - 1
+    if i > 1 and lower[i - 1] == "same" and lower[i - 2] == "the":
+        return i - 2
+    return None
+
+
+def _named_as_port(lower: list[str], mention: PlaceMention) -> bool:
+    """'Tripoli's port', 'Tripoli port', 'the port of Heraklion'."""
+    after = lower[mention.end : mention.end + 2]
+    return after[:1] == ["port"] or after in (["'s", "port"], ["’s", "port"]) or (
+        lower[max(mention.start - 2, 0) : mention.start] == ["port", "of"]
+    )
