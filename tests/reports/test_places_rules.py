@@ -95,3 +95,11 @@ def test_the_same_port_is_the_first_port_the_report_names() -> None:
     )
     [use] = [i for i in _incidents(text) if i.type == "use"]
     assert (use.location, use.place) == ("LY", "Tripoli")
+
+
+def test_a_stockpile_is_held_by_the_country_named_next_to_the_verb_not_by_the_speaker() -> None:
+    incident = _one(
+        "Before the uprising, according to US officials, the Libyan armed forces held some 20,000"
+        " shoulder-fired surface-to-air missiles."
+    )
+    assert (incident.type, incident.location) == ("stockpile", "LY")

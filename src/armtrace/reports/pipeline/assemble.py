@@ -177,7 +177,7 @@ class Assembler:
         else:
             self._locate_by_actor(incident, draft)
         if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
-            holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
+            holder = _holder_named(draft)  # "Libya's arsenal was looted"
             if holder is not None:
                 incident.location = holder.place.country
                 incident.geo_precision = "country"
@@ -404,6 +404,16 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
         return None
     inside = [p for p in with_country if p.place.kind != "country"]
     return inside[0] if inside else with_country[0]
+
+
+def _holder_named(draft: Draft) -> PlaceMention | None:
+    """Whose weapons: the country named nearest before the verb ("according to US officials, the
+    Libyan armed forces held…": who speaks comes first, who holds next to the verb), else the
+    first named."""
+    named = [p for p in draft.roles.get("attribute", []) if p.place.country]
+    verb = draft.triggers[0][0] if draft.triggers else None
+    before = [p for p in named if verb is not None and p.start < verb]
+    return before[-1] if before else next(iter(named), None)
 
 
 def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[ExtractedIncident]:
