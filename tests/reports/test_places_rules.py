@@ -103,3 +103,12 @@ def test_a_stockpile_is_held_by_the_country_named_next_to_the_verb_not_by_the_sp
         " shoulder-fired surface-to-air missiles."
     )
     assert (incident.type, incident.location) == ("stockpile", "LY")
+
+
+def test_a_seizure_with_no_stated_place_is_where_the_seizing_state_names_a_place() -> None:
+    incident = _one(
+        "The Greek coast guard stopped the vessel south of Crete and took it to the port of"
+        " Heraklion. An inspection found that it carried ammunition and explosives, which had"
+        " been loaded at the port of Oktyabrsk, Ukraine. The Greek authorities impounded the cargo."
+    )
+    assert (incident.type, incident.location) == ("seizure", "GR")

@@ -160,8 +160,10 @@ class Assembler:
         located = _most_specific(location_places, seizer)
         home = self.dateline if self.dateline and self.dateline.place.country == seizer else None
         stated = [p for p in roles.get("location", []) if p not in suppliers]  # "near Amgala"
-        if home is not None and not stated and (located is None or located.place.country != seizer):
-            located = home  # "HERAKLION - Greek authorities found…": where they brought it in
+        if not stated and seizer is not None and (located is None or located.place.country != seizer):
+            # "HERAKLION - Greek authorities found…", "the Greek coast guard stopped the ship
+            # south of Crete … loaded in Ukraine": where the seizing state brought it in
+            located = home or _most_specific(_at_home(roles, seizer)) or located
         sea = [p for p in stated if p.place.country is None and p.place.kind == "region"][:1]
         if located is not None or sea:
             located = located or sea[0]  # "in the northern Arabian Sea": a place, no country
@@ -404,6 +406,13 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
         return None
     inside = [p for p in with_country if p.place.kind != "country"]
     return inside[0] if inside else with_country[0]
+
+
+def _at_home(roles: dict[str, list[PlaceMention]], country: str) -> list[PlaceMention]:
+    """Places in `country` the draft names other than as where weapons came from or whose."""
+    kept = ("unmarked", "vicinity", "reference", "border", "via", "destination")
+    places = [p for role in kept for p in roles.get(role, []) if p.place.country == country]
+    return sorted((p for p in places if not p.demonym), key=lambda p: p.start)
 
 
 def _holder_named(draft: Draft) -> PlaceMention | None:
