@@ -112,3 +112,28 @@ def test_a_seizure_with_no_stated_place_is_where_the_seizing_state_names_a_place
         " been loaded at the port of Oktyabrsk, Ukraine. The Greek authorities impounded the cargo."
     )
     assert (incident.type, incident.location) == ("seizure", "GR")
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "place"),
+    [
+        (
+            "Some 20,000 mortar rounds were loaded at the port of Bar and shipped to Aqaba, where"
+            " they were unloaded in May. Rebel fighters near Daraa later filmed such rounds.",
+            "JO",
+            "Aqaba",
+        ),
+        (
+            "A column of fifty pick-ups of a Chadian rebel coalition that has spent the past decade"
+            " in southern Libya crossed the border into Chad's Tibesti region on 1 February,"
+            " carrying heavy machine guns.",
+            "TD",
+            "Tibesti",
+        ),
+    ],
+)
+def test_a_movement_to_a_named_town_or_region_happened_where_the_weapons_arrived(
+    text: str, country: str, place: str
+) -> None:
+    incident = _one(text)
+    assert (incident.location, incident.place) == (country, place)

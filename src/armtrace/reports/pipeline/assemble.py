@@ -158,6 +158,9 @@ class Assembler:
             )
         seizer = self._seizer_country(incident, draft)
         located = _most_specific(location_places, seizer)
+        arrival = _arrival(incident, destinations)
+        if arrival is not None and (located is None or located.place.country != arrival.place.country):
+            located = arrival  # "shipped to Aqaba, where they were unloaded … seen near Daraa"
         home = self.dateline if self.dateline and self.dateline.place.country == seizer else None
         stated = [p for p in roles.get("location", []) if p not in suppliers]  # "near Amgala"
         if not stated and seizer is not None and (located is None or located.place.country != seizer):
@@ -406,6 +409,15 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
         return None
     inside = [p for p in with_country if p.place.kind != "country"]
     return inside[0] if inside else with_country[0]
+
+
+def _arrival(incident: ExtractedIncident, destinations: list[PlaceMention]) -> PlaceMention | None:
+    """A movement told to a named town or region ("docked at Tripoli's port and unloaded",
+    "crossed into Chad's Tibesti region") happened there: the report places the act where the
+    weapons arrived, not where a crew member was later detained."""
+    if incident.type not in {"transfer", "trafficking"}:
+        return None
+    return next((p for p in destinations if p.place.country and p.place.kind != "country"), None)
 
 
 def _at_home(roles: dict[str, list[PlaceMention]], country: str) -> list[PlaceMention]:
