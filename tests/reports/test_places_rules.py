@@ -137,3 +137,14 @@ def test_a_movement_to_a_named_town_or_region_happened_where_the_weapons_arrived
 ) -> None:
     incident = _one(text)
     assert (incident.location, incident.place) == (country, place)
+
+
+def test_weapons_seen_are_seen_where_the_report_says_they_came_to_be() -> None:
+    incident = _one(
+        "Photographs reviewed by our team show that guards of the security service were armed with"
+        " Micro Galil assault rifles. How those rifles came to be in Juba is a question that"
+        " officials in three countries have declined to answer. Documents show that such rifles"
+        " were flown from Israel to Entebbe, cleared there by a Ugandan freight company, and"
+        " trucked north to Juba."
+    )
+    assert (incident.type, incident.location, incident.place) == ("sighting", "SS", "Juba")

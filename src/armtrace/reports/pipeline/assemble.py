@@ -414,8 +414,9 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
 def _arrival(incident: ExtractedIncident, destinations: list[PlaceMention]) -> PlaceMention | None:
     """A movement told to a named town or region ("docked at Tripoli's port and unloaded",
     "crossed into Chad's Tibesti region") happened there: the report places the act where the
-    weapons arrived, not where a crew member was later detained."""
-    if incident.type not in {"transfer", "trafficking"}:
+    weapons arrived, not where a crew member was later detained. Weapons seen are seen where
+    they came to be ("how those rifles came to be in Juba"), not at the freight company's home."""
+    if incident.type not in {"transfer", "trafficking", "sighting"}:
         return None
     return next((p for p in destinations if p.place.country and p.place.kind != "country"), None)
 
