@@ -148,3 +148,11 @@ def test_weapons_seen_are_seen_where_the_report_says_they_came_to_be() -> None:
         " trucked north to Juba."
     )
     assert (incident.type, incident.location, incident.place) == ("sighting", "SS", "Juba")
+
+
+def test_a_sea_before_port_of_says_which_coast_the_port_says_where() -> None:
+    incident = _one(
+        "The coastguard intercepted a fishing boat carrying 40 Kalashnikov rifles off the Red Sea"
+        " port of Mokha last Tuesday, its commander said."
+    )
+    assert (incident.location, incident.place) == ("YE", "Mokha")

@@ -57,6 +57,7 @@ class PlaceFinder:
                 mention.demonym
                 or _abbreviation_as_adjective(found, mention)
                 or _modifier_after_article(found, mention)
+                or _qualifies_a_named_settlement(found, mention)
             )
             mentions.append(mention)
             i = mention.end
@@ -189,6 +190,13 @@ def _modifier_after_article(found: Analysis, mention: PlaceMention) -> bool:
     return found.lower[mention.start - 1] in {"a", "an"} and following.isalpha() and (
         following.islower()
     )
+
+
+def _qualifies_a_named_settlement(found: Analysis, mention: PlaceMention) -> bool:
+    """'off the Red Sea port of Mokha': a name before "port of", "town of"… says which coast or
+    country the settlement lies in; the settlement's own name says where."""
+    following = found.lower[mention.end : mention.end + 2]
+    return len(following) == 2 and following[0] in _SETTLEMENTS and following[1] == "of"
 
 
 # "in the town", "near the town": the story's town, when no name follows ("the town of Gao")
