@@ -156,3 +156,12 @@ def test_a_sea_before_port_of_says_which_coast_the_port_says_where() -> None:
         " port of Mokha last Tuesday, its commander said."
     )
     assert (incident.location, incident.place) == ("YE", "Mokha")
+
+
+def test_the_city_is_the_town_its_own_sentence_has_just_named() -> None:
+    incident = _one(
+        "Officials in Sofia declined to comment on the report, and the embassy in Sofia was closed"
+        " on Monday.\n\nLast December, after government forces retook eastern Aleppo, soldiers"
+        " found 40 mortar bombs that rebels had abandoned in the city."
+    )
+    assert (incident.location, incident.place) == ("SY", "Aleppo")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 
 from spacy.language import Language
@@ -206,12 +207,13 @@ _SETTLEMENTS = {"town", "city", "village", "oasis", "port"}
 def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """News calls its main town "the town" (or "the same port") after naming it: the town named
     most often so far, the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near
-    the town"); and a place named with a common noun by that noun ("seized the Hamdan airfield …
-    overran the airfield")."""
+    the town"), unless the same sentence has just named one; and a place named with a common
+    noun by that noun ("seized the Hamdan airfield … overran the airfield")."""
     lower, out = found.lower, []
     towns: Counter[str] = Counter()
     first: dict[str, PlaceMention] = {}
     heads: dict[str, PlaceMention] = {}  # "airfield" -> the last place named "… airfield"
+    last: PlaceMention | None = None  # the last town named
     at = {m.start: m for m in mentions}
     inside = 0  # tokens before this index belong to a name already taken
     for i, word in enumerate(lower):
@@ -222,6 +224,7 @@ def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceM
             if mention.place.kind == "town":
                 towns[mention.place.cite] += 1
                 first.setdefault(mention.place.cite, mention)
+                last = mention
             if mention.end - mention.start > 1 and found.text[mention.end - 1].islower():
                 heads[lower[mention.end - 1]] = mention
             if mention.place.kind == "town" and _named_as_port(lower, mention):
@@ -234,8 +237,10 @@ def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceM
             continue
         if word in heads:
             named = heads[word]
-        elif towns and word in _SETTLEMENTS:
-            named = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
+        elif last is not None and word in _SETTLEMENTS:
+            # "retook eastern Aleppo … abandoned in the city": the town the sentence just named
+            same = bisect_right(found.sent_starts, last.start) == bisect_right(found.sent_starts, i)
+            named = last if same else first[max(towns, key=lambda c: (towns[c], -first[c].start))]
         else:
             continue
         start, end = found.idx[the], found.end_char(i + 1)  # the span says "the town"
