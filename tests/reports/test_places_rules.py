@@ -37,6 +37,9 @@ def _one(text: str) -> ExtractedIncident:
         ("Police seized 12 grenades at the Bajakovo border crossing on Tuesday.", "HR", "Bajakovo"),
         ("Eleven fighters handed over their rifles to the authorities at Baga Sola.", "TD", None),
         ("On Monday 103 fighters handed over 89 weapons at Dungu.", "CD", "Dungu"),
+        ("Police in Tajoura, east of Tripoli, seized 20 rifles on Monday.", "LY", "Tajoura"),
+        ("On Monday the army seized three tanks at Heglig.", "SD", "Heglig"),
+        ("Rebels handed over 40 rifles at Pibor on Monday.", "SS", "Pibor"),
         # areas (regions.yaml), one of them sharing its name with a village abroad ("Soum", SN)
         ("Fighters attacked the army post at Djibo, in Soum province, with RPG-7s.", "BF", None),
         ("Rebels fired RPG-7s at an army post in the Kouri Bougoudi area.", "TD", "Kouri Bougoudi"),
