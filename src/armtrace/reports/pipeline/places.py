@@ -232,7 +232,9 @@ def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceM
                 # port of Mersin … shelled the same port"
                 heads.setdefault("port", mention)
             continue
-        the = _definite(lower, i) if i >= inside else None
+        if i < inside or (word not in heads and word not in _SETTLEMENTS):
+            continue  # the common case, kept cheap: most tokens are no such noun
+        the = _definite(lower, i)
         if the is None or (i + 1 < len(lower) and lower[i + 1] in {"of", "'s", "’s"}):
             continue
         if word in heads:
