@@ -41,6 +41,7 @@ class Assembler:
     def __init__(self) -> None:
         self.gazetteer = load_gazetteer()
         self.dateline: PlaceMention | None = None  # of the report being assembled
+        self.dateline_end = 0  # where the dateline ends: places before it are no event's place
         self.named: set[str] = set()  # countries the report names (not by demonym)
         self.found: Analysis | None = None
 
@@ -139,7 +140,7 @@ class Assembler:
             (
                 places
                 for role in ("location", "unmarked", "vicinity")
-                if (places := [p for p in roles.get(role, []) if p not in suppliers])
+                if (places := [p for p in roles.get(role, []) if self._may_place(p, suppliers)])
             ),
             [],
         )
@@ -167,10 +168,15 @@ class Assembler:
             )
         seizer = self._seizer_country(incident, draft)
         located = _most_specific(location_places, seizer)
+        arrival = _arrival(incident, destinations)
+        if arrival is not None and (located is None or located.place.country != arrival.place.country):
+            located = arrival  # "shipped to Aqaba, where they were unloaded … seen near Daraa"
         home = self.dateline if self.dateline and self.dateline.place.country == seizer else None
         stated = [p for p in roles.get("location", []) if p not in suppliers]  # "near Amgala"
-        if home is not None and not stated and (located is None or located.place.country != seizer):
-            located = home  # "HERAKLION - Greek authorities found…": where they brought it in
+        if not stated and seizer is not None and (located is None or located.place.country != seizer):
+            # "HERAKLION - Greek authorities found…", "the Greek coast guard stopped the ship
+            # south of Crete … loaded in Ukraine": where the seizing state brought it in
+            located = home or _most_specific(_at_home(roles, seizer)) or located
         sea = [p for p in stated if p.place.country is None and p.place.kind == "region"][:1]
         if located is not None or sea:
             located = located or sea[0]  # "in the northern Arabian Sea": a place, no country
@@ -186,7 +192,7 @@ class Assembler:
         else:
             self._locate_by_actor(incident, draft)
         if incident.type in {"looting", "stockpile", "sighting"} and incident.location is None:
-            holder = _first_country(roles.get("attribute", []))  # "Libya's arsenal was looted"
+            holder = _holder_named(draft)  # "Libya's arsenal was looted"
             if holder is not None:
                 incident.location = holder.place.country
                 incident.geo_precision = "country"
@@ -233,6 +239,11 @@ class Assembler:
         if incident.via and incident.destination in incident.via:
             incident.via.remove(incident.destination)
         _stopped_on_the_way(incident)
+
+    def _may_place(self, place: PlaceMention, suppliers: list[PlaceMention]) -> bool:
+        """Not a transfer's supplier, nor the dateline's "ANTAKYA, Turkey -": where the story was
+        filed from (the dateline rule below weighs that), not a place the text puts the event at."""
+        return place not in suppliers and place.start_char >= self.dateline_end
 
     @staticmethod
     def _suppliers(incident: ExtractedIncident, draft: Draft) -> list[PlaceMention]:
@@ -314,6 +325,7 @@ class Assembler:
     def _dateline(self, found: Analysis) -> PlaceMention | None:
         """'CAIRO - …', 'WADDAN, Libya - …': the place of a wire story's dateline, if any."""
         match = _DATELINE.match(found.source)
+        self.dateline_end = match.end() if match else 0
         if match is None:
             return None
         name, country = match.group(1).strip(), match.group(2)
@@ -412,6 +424,33 @@ def _most_specific(places: list[PlaceMention], prefer: str | None = None) -> Pla
         return None
     inside = [p for p in with_country if p.place.kind != "country"]
     return inside[0] if inside else with_country[0]
+
+
+def _arrival(incident: ExtractedIncident, destinations: list[PlaceMention]) -> PlaceMention | None:
+    """A movement told to a named town or region ("docked at Tripoli's port and unloaded",
+    "crossed into Chad's Tibesti region") happened there: the report places the act where the
+    weapons arrived, not where a crew member was later detained. Weapons seen are seen where
+    they came to be ("how those rifles came to be in Juba"), not at the freight company's home."""
+    if incident.type not in {"transfer", "trafficking", "sighting"}:
+        return None
+    return next((p for p in destinations if p.place.country and p.place.kind != "country"), None)
+
+
+def _at_home(roles: dict[str, list[PlaceMention]], country: str) -> list[PlaceMention]:
+    """Places in `country` the draft names other than as where weapons came from or whose."""
+    kept = ("unmarked", "vicinity", "reference", "border", "via", "destination")
+    places = [p for role in kept for p in roles.get(role, []) if p.place.country == country]
+    return sorted((p for p in places if not p.demonym), key=lambda p: p.start)
+
+
+def _holder_named(draft: Draft) -> PlaceMention | None:
+    """Whose weapons: the country named nearest before the verb ("according to US officials, the
+    Libyan armed forces held…": who speaks comes first, who holds next to the verb), else the
+    first named."""
+    named = [p for p in draft.roles.get("attribute", []) if p.place.country]
+    verb = draft.triggers[0][0] if draft.triggers else None
+    before = [p for p in named if verb is not None and p.start < verb]
+    return before[-1] if before else next(iter(named), None)
 
 
 def _split_destinations(incident: ExtractedIncident, draft: Draft) -> list[ExtractedIncident]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 
 from spacy.language import Language
@@ -53,7 +54,12 @@ class PlaceFinder:
                 i += 1
                 continue
             mention.possessive = mention.end < n and text[mention.end] in {"'s", "’s"}
-            mention.demonym = mention.demonym or _abbreviation_as_adjective(found, mention)
+            mention.demonym = (
+                mention.demonym
+                or _abbreviation_as_adjective(found, mention)
+                or _modifier_after_article(found, mention)
+                or _qualifies_a_named_settlement(found, mention)
+            )
             mentions.append(mention)
             i = mention.end
         self._disambiguate(mentions)
@@ -121,6 +127,17 @@ class PlaceFinder:
                 mention.candidates.sort(
                     key=lambda c: -votes.get(c.country, 0) - (TOWN_WEIGHT if c is head else 0)
                 )
+        _qualified_by_demonym(mentions)
+
+
+def _qualified_by_demonym(mentions: list[PlaceMention]) -> None:
+    """'in Egyptian Rafah': an adjective of nationality right before a name shared by towns of
+    several countries says which one, whatever the rest of the report names."""
+    for before, mention in zip(mentions, mentions[1:], strict=False):
+        if before.demonym and before.end == mention.start:
+            country = before.place.country
+            if any(c.country == country for c in mention.candidates[1:]):
+                mention.candidates.sort(key=lambda c: c.country != country)
 
 
 def _dominant(candidates: list[Place]) -> Place | None:
@@ -165,28 +182,86 @@ def _abbreviation_as_adjective(found: Analysis, mention: PlaceMention) -> bool:
     return following.isalpha() and following.lower() not in _NOT_MODIFIED
 
 
+def _modifier_after_article(found: Analysis, mention: PlaceMention) -> bool:
+    """'at a Doha think tank', 'a Gaza trader', 'a Tunis court': a name between "a" and a noun
+    modifies the noun, as 'Qatari' would; it says whose, not where anything happened."""
+    if mention.start == 0 or mention.end >= len(found.text):
+        return False
+    following = found.text[mention.end]
+    return found.lower[mention.start - 1] in {"a", "an"} and following.isalpha() and (
+        following.islower()
+    )
+
+
+def _qualifies_a_named_settlement(found: Analysis, mention: PlaceMention) -> bool:
+    """'off the Red Sea port of Mokha': a name before "port of", "town of"… says which coast or
+    country the settlement lies in; the settlement's own name says where."""
+    following = found.lower[mention.end : mention.end + 2]
+    return len(following) == 2 and following[0] in _SETTLEMENTS and following[1] == "of"
+
+
 # "in the town", "near the town": the story's town, when no name follows ("the town of Gao")
 _SETTLEMENTS = {"town", "city", "village", "oasis", "port"}
 
 
 def _with_anaphora(found: Analysis, mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """News calls its main town "the town" after naming it: the town named most often so far,
-    the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near the town")."""
+    """News calls its main town "the town" (or "the same port") after naming it: the town named
+    most often so far, the first named on a tie ("outside Marsa Matrouh … loaded in Sirte … near
+    the town"), unless the same sentence has just named one; and a place named with a common
+    noun by that noun ("seized the Hamdan airfield … overran the airfield")."""
     lower, out = found.lower, []
     towns: Counter[str] = Counter()
     first: dict[str, PlaceMention] = {}
+    heads: dict[str, PlaceMention] = {}  # "airfield" -> the last place named "… airfield"
+    last: PlaceMention | None = None  # the last town named
     at = {m.start: m for m in mentions}
+    inside = 0  # tokens before this index belong to a name already taken
     for i, word in enumerate(lower):
         if i in at:
-            out.append(at[i])
-            if at[i].place.kind == "town":
-                towns[at[i].place.cite] += 1
-                first.setdefault(at[i].place.cite, at[i])
+            mention = at[i]
+            out.append(mention)
+            inside = mention.end
+            if mention.place.kind == "town":
+                towns[mention.place.cite] += 1
+                first.setdefault(mention.place.cite, mention)
+                last = mention
+            if mention.end - mention.start > 1 and found.text[mention.end - 1].islower():
+                heads[lower[mention.end - 1]] = mention
+            if mention.place.kind == "town" and _named_as_port(lower, mention):
+                # the story's port is the first named: "docked at Tripoli's port … had left the
+                # port of Mersin … shelled the same port"
+                heads.setdefault("port", mention)
             continue
-        if towns and word in _SETTLEMENTS and i > 0 and lower[i - 1] == "the" and (
-            i + 1 >= len(lower) or lower[i + 1] not in {"of", "'s", "’s"}
-        ):
-            main = first[max(towns, key=lambda c: (towns[c], -first[c].start))]
-            start, end = found.idx[i - 1], found.end_char(i + 1)  # the span says "the town"
-            out.append(PlaceMention(i - 1, i + 1, start, end, main.text, main.candidates))
+        if i < inside or (word not in heads and word not in _SETTLEMENTS):
+            continue  # the common case, kept cheap: most tokens are no such noun
+        the = _definite(lower, i)
+        if the is None or (i + 1 < len(lower) and lower[i + 1] in {"of", "'s", "’s"}):
+            continue
+        if word in heads:
+            named = heads[word]
+        elif last is not None and word in _SETTLEMENTS:
+            # "retook eastern Aleppo … abandoned in the city": the town the sentence just named
+            same = bisect_right(found.sent_starts, last.start) == bisect_right(found.sent_starts, i)
+            named = last if same else first[max(towns, key=lambda c: (towns[c], -first[c].start))]
+        else:
+            continue
+        start, end = found.idx[the], found.end_char(i + 1)  # the span says "the town"
+        out.append(PlaceMention(the, i + 1, start, end, named.text, named.candidates))
     return out
+
+
+def _definite(lower: list[str], i: int) -> int | None:
+    """Where "the" stands before token i ("the town", "the same port"), if it does."""
+    if i > 0 and lower[i - 1] == "the":
+        return i - 1
+    if i > 1 and lower[i - 1] == "same" and lower[i - 2] == "the":
+        return i - 2
+    return None
+
+
+def _named_as_port(lower: list[str], mention: PlaceMention) -> bool:
+    """'Tripoli's port', 'Tripoli port', 'the port of Heraklion'."""
+    after = lower[mention.end : mention.end + 2]
+    return after[:1] == ["port"] or after in (["'s", "port"], ["’s", "port"]) or (
+        lower[max(mention.start - 2, 0) : mention.start] == ["port", "of"]
+    )
