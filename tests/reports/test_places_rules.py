@@ -168,3 +168,16 @@ def test_the_city_is_the_town_its_own_sentence_has_just_named() -> None:
         " found 40 mortar bombs that rebels had abandoned in the city."
     )
     assert (incident.location, incident.place) == ("SY", "Aleppo")
+
+
+def test_where_a_seizing_states_spokesman_spoke_is_not_where_it_seized() -> None:
+    from armtrace.reports.document import Report
+    from armtrace.reports.pipeline import extract
+
+    text = (
+        "French soldiers searching the hills west of Kidal have uncovered an arms cache and "
+        "destroyed most of it on the spot. A patrol found the cache on Tuesday in a dry riverbed, "
+        "some 80 km west of Kidal town, a spokesman for the operation said in Paris."
+    )
+    incidents = extract(Report(key="t", text=text, published=date(2014, 3, 6)))
+    assert incidents and all(i.location == "ML" for i in incidents)

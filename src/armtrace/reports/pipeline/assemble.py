@@ -438,7 +438,7 @@ def _arrival(incident: ExtractedIncident, destinations: list[PlaceMention]) -> P
 
 def _at_home(roles: dict[str, list[PlaceMention]], country: str) -> list[PlaceMention]:
     """Places in `country` the draft names other than as where weapons came from or whose."""
-    kept = ("unmarked", "vicinity", "reference", "border", "via", "destination")
+    kept = ("unmarked", "vicinity", "border", "via", "destination")  # not "said in Paris"
     places = [p for role in kept for p in roles.get(role, []) if p.place.country == country]
     return sorted((p for p in places if not p.demonym), key=lambda p: p.start)
 
