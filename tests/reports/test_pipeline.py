@@ -1032,3 +1032,15 @@ def test_weapons_shown_in_a_base_on_the_day_it_fell_were_looted() -> None:
 )
 def test_troops_sent_and_cases_recalled_are_no_delivery(text: str) -> None:
     assert all(i.type != "transfer" for i in _incidents(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ammunition appears to be in shorter supply among the armed groups than rifles.",
+        "They said the load of 40 rifles was to be sold in Upper Egypt.",
+        "You can buy a Kalashnikov in any market in Sanaa for 400 dollars.",
+    ],
+)
+def test_supply_in_short_supply_and_sales_to_come_are_no_delivery(text: str) -> None:
+    assert all(i.type != "transfer" or i.modality != "asserted" for i in _incidents(text, asserted=False))
