@@ -181,3 +181,12 @@ def test_where_a_seizing_states_spokesman_spoke_is_not_where_it_seized() -> None
     )
     incidents = extract(Report(key="t", text=text, published=date(2014, 3, 6)))
     assert incidents and all(i.location == "ML" for i in incidents)
+
+
+def test_a_town_name_heading_a_longer_arabic_name_is_not_that_town() -> None:
+    text = (
+        "On 8 June soldiers raided two buildings in Bab al-Tabbaneh and confiscated three mortars "
+        "and boxes of ammunition."
+    )
+    incidents = extract(Report(key="t", text=text, published=date(2013, 6, 10)))
+    assert all(i.location != "SY" for i in incidents)

@@ -53,6 +53,9 @@ class PlaceFinder:
             if mention is None:
                 i += 1
                 continue
+            if _article_follows(found, mention.end):
+                i = mention.end  # "Bab al-Tabbaneh": the head of a longer name, not the town Bab
+                continue
             mention.possessive = mention.end < n and text[mention.end] in {"'s", "’s"}
             mention.demonym = (
                 mention.demonym
@@ -148,6 +151,21 @@ def _dominant(candidates: list[Place]) -> Place | None:
     if first.kind == "town" and first.population >= max(10 * biggest, DOMINANT_TOWN):
         return first
     return None
+
+
+_ARTICLES = {"al", "el", "ad", "ag", "an", "ar", "as", "ash", "at", "az", "ed", "es", "et"}
+
+
+def _article_follows(found: Analysis, end: int) -> bool:
+    """An Arabic article hyphenated onto a capitalised word comes next ("… al-Tabbaneh")."""
+    text, idx = found.text, found.idx
+    return (
+        end + 2 < len(text)
+        and text[end].lower() in _ARTICLES
+        and text[end + 1] == "-"
+        and idx[end] + len(text[end]) == idx[end + 1]
+        and text[end + 2][:1].isupper()
+    )
 
 
 def _compound_tail(found: Analysis, i: int) -> bool:
