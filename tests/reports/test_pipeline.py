@@ -1044,3 +1044,12 @@ def test_troops_sent_and_cases_recalled_are_no_delivery(text: str) -> None:
 )
 def test_supply_in_short_supply_and_sales_to_come_are_no_delivery(text: str) -> None:
     assert all(i.type != "transfer" or i.modality != "asserted" for i in _incidents(text, asserted=False))
+
+
+def test_where_weapons_were_manufactured_is_neither_origin_nor_place() -> None:
+    text = (
+        "Iraqi forces found 300 mortar rounds and 1,500 detonators in a workshop in Mosul on "
+        "Tuesday. The detonators are of a type manufactured in India."
+    )
+    incident = _one(text)
+    assert (incident.location, incident.origin) == ("IQ", None)
