@@ -1053,3 +1053,16 @@ def test_where_weapons_were_manufactured_is_neither_origin_nor_place() -> None:
     )
     incident = _one(text)
     assert (incident.location, incident.origin) == ("IQ", None)
+
+
+def test_fighters_carrying_weapons_at_a_checkpoint_are_seen_armed() -> None:
+    text = (
+        "On 28 April our researchers in Boda watched anti-balaka fighters at the checkpoint on "
+        "the Bangui road carrying home-made shotguns and at least three AK-47 rifles."
+    )
+    assert _one(text).type == "sighting"
+
+
+def test_fighters_carrying_weapons_across_a_border_traffic_them() -> None:
+    text = "Fighters carrying 40 rifles crossed the border from Libya into Niger last week."
+    assert _one(text).type == "trafficking"

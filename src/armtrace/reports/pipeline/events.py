@@ -47,6 +47,7 @@ MODAL_REACH = 3  # tokens after the event's verb within which "could…" still g
 SUMMARY_LIST = 4  # a list of this many countries sums up events rather than telling one
 STOCK_SIZE = 1000  # a count this large beside "held"/"arsenal" states holdings, not one event
 REPORTING_REACH = 3  # tokens before a date where "said", "told reporters" make it the telling's
+CARRIER_REACH = 8  # tokens before "carrying" where the people who carry are named
 HISTORY_YEARS = 3  # a claim dated only this many years before publication is background, not news
 
 
@@ -437,6 +438,21 @@ def _backstory_of(found: Analysis, drafts: list[Draft], draft: Draft) -> Draft |
     return None
 
 
+def _people_carrying(found: Analysis, cues: dict) -> bool:
+    """The sentence's only movement verb is 'carrying' or 'carried', and people carry."""
+    moving = cues.get("trigger:trafficking", [])
+    if not moving or any(found.lower[c[0]] not in _CARRY for c in moving):
+        return False
+    if any(cues.get(role) for role in ("origin", "destination", "via")):
+        return False  # "fighters carrying rifles across the border from Libya": trafficking
+    people = load_cues().words("fighters") | {"men", "gunmen", "soldiers", "militiamen", "boys"}
+    reach = CARRIER_REACH
+    return all(not people.isdisjoint(found.lower[max(0, c[0] - reach) : c[0]]) for c in moving)
+
+
+_CARRY = {"carrying", "carried", "carry", "carries"}
+
+
 def _store_fallen(found: Analysis, s: int, e: int) -> bool:
     """An army's base taken ('overran the base', 'after the fall of the airbase') or weapons
     carried out of it ('out of the barracks'): what is carried or shown there was looted."""
@@ -488,6 +504,8 @@ def _retyped(
         return "use"  # "destroyed a tank with a Kornet missile": the missile was used
     if event_type in _TAKEN_FROM_STORES and weapons and _store_fallen(found, s, e):
         return "looting"  # "fighters carried armoured vehicles out of the barracks"
+    if event_type == "trafficking" and weapons and _people_carrying(found, cues):
+        return "sighting"  # "fighters at the checkpoint carrying shotguns": armed, not moving arms
     if event_type == "use" and weapons and "trigger:looting" in cues:
         taken = min(c[0] for c in cues["trigger:looting"])
         if all(w.start > taken for w in weapons):
