@@ -14,11 +14,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
-from armtrace.reports.clustering import Candidate, EventIndex, Key, anchor_of, family, interned
+from armtrace.reports.clustering import (
+    Candidate,
+    EventIndex,
+    Key,
+    anchor_of,
+    family,
+    interned,
+    interned_text,
+)
 from armtrace.reports.document import Report, page_at
 from armtrace.reports.extraction import Claim, ExtractedIncident
 from armtrace.reports.grading import CONFIRMED, Voice, Voices, shingles, voice_of
@@ -278,11 +286,12 @@ class Writer:
     bytes each); details and shingles are kept for the last `keep` incidents and sources and read
     back from the database when a join needs an older one."""
 
-    def __init__(self, keep: int = 20_000) -> None:
+    def __init__(self, keep: int = 5_000) -> None:
         self.index = EventIndex()
         self.keep = keep
         self._details: OrderedDict[str, Candidate] = OrderedDict()
         self._shingles: OrderedDict[str, Any] = OrderedDict()
+        self.text_of: dict[str, str] = {}  # texts read back with an incident's sources
         self._connection: Connection | None = None
 
     def add(self, connection: Connection, report: Prepared, rows: Rows) -> None:
@@ -324,13 +333,13 @@ class Writer:
             row[_DATE_AT],
             x.lat,
             x.lon,
-            x.geo_precision,
+            interned_text(x.geo_precision),
             report.voice.published,
             interned(x.categories),
         )
         voices = Voices()
         if x.statements:  # a source is the incident's through its statements
-            voices.add(report.voice, self._shingles_of)
+            voices.add(report.voice, self.shingles_of)
         candidate.detail = Detail(
             fill=[row[i] for i in _FILL_AT],
             weapons=tuple((w[_CATEGORY_AT], w[_MODEL_AT]) for w in x.weapons),
@@ -363,7 +372,7 @@ class Writer:
         rows.add(Statement, [(candidate.id, *s[1:]) for s in x.statements])
         if x.hedged is False:
             detail.hedged = False
-        detail.voices.add(report.voice, self._shingles_of)
+        detail.voices.add(report.voice, self.shingles_of)
         graded = CONFIRMED if detail.grade == "confirmed" else detail.voices.grade(detail.hedged)
         detail.grade = graded.grade
         now, (start, end) = report.source[-1], x.span  # ingested_at
@@ -395,7 +404,7 @@ class Writer:
 
     def _detail(self, connection: Connection, candidate: Candidate) -> Detail:
         if candidate.detail is None:
-            candidate.detail = _stored_detail(connection, candidate.id, self._shingles_of)
+            candidate.detail = _stored_detail(connection, candidate.id, self)
         self._touch(candidate)
         return candidate.detail
 
@@ -403,29 +412,28 @@ class Writer:
         self._shingles[source_id] = found
         self._shingles.move_to_end(source_id)
 
-    def _shingles_of(self, source_id: str) -> Any:
+    def shingles_of(self, source_id: str) -> Any:
+        """A source's shingles: kept, or computed from its text (read back if not at hand)."""
         found = self._shingles.get(source_id)
-        if found is None:  # an older source: its text is read back once
-            text = self._connection.execute(_TEXT, {"id": source_id}).scalar_one()  # type: ignore[union-attr]
+        if found is None:  # an older source
+            text = self.text_of.get(source_id)
+            if text is None:
+                [(text,)] = _read(self._connection, "text", source_id)  # type: ignore[arg-type]
             self._remember(source_id, found := shingles(text))
         return found
 
 
-_TEXT = select(Source.text).where(Source.id == bindparam("id"))
-_INCIDENT = select(*(Incident.__table__.c[n] for n in (*_FILLABLE, "grade"))).where(
-    Incident.id == bindparam("id")
-)
-_WEAPON_KEYS = select(IncidentWeapon.category, IncidentWeapon.model).where(
-    IncidentWeapon.incident_id == bindparam("id")
-)
-_STATEMENTS = select(Statement.source_id, Statement.field, Statement.grade).where(
-    Statement.incident_id == bindparam("id")
-)
-_SOURCES = (
-    select(Source.id, Source.publisher, Source.published, Source.title, Source.key)
-    .where(Source.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Source.id)
-)
+# Read-backs run as the driver's SQL: at 100,000 reports most joins read an incident back (details
+# are kept for the last `keep` only), and SQLAlchemy's compiled statements cost more per execution
+# than these small queries themselves.
+_READ_BACK = {
+    "text": "SELECT text FROM sources WHERE id = ?",
+    "incident": "SELECT {} FROM incidents WHERE id = ?".format(", ".join((*_FILLABLE, "grade"))),
+    "weapons": "SELECT category, model FROM incident_weapons WHERE incident_id = ? ORDER BY position",
+    "statements": "SELECT source_id, field, grade FROM statements WHERE incident_id = ?",
+    "sources": "SELECT id, publisher, published, title, key, text FROM sources WHERE id IN ({}) "
+    "ORDER BY id",
+}
 _UPDATE = (
     update(Incident.__table__)  # type: ignore[arg-type]
     .where(Incident.__table__.c.id == bindparam("b_id"))
@@ -433,22 +441,45 @@ _UPDATE = (
 )
 
 
-def _stored_detail(
-    connection: Connection, incident_id: str, shingles_of: Callable[[str], Any]
-) -> Detail:
+def _read(connection: Connection, name: str, *params: Any) -> list[Any]:
+    sql = _READ_BACK[name]
+    if name == "sources":
+        sql = sql.format(", ".join("?" * len(params)))
+    if connection.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    return connection.exec_driver_sql(sql, params).all()  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class _StoredSource:  # what voice_of reads of a source row
+    publisher: str | None
+    published: date | None
+    title: str | None
+    key: str
+
+
+def _stored_detail(connection: Connection, incident_id: str, writer: Writer) -> Detail:
     """A stored incident's Detail, read back from the database (its voices built again once)."""
-    row = connection.execute(_INCIDENT, {"id": incident_id}).one()._asdict()
-    weapons = connection.execute(_WEAPON_KEYS, {"id": incident_id}).all()
-    statements = connection.execute(_STATEMENTS, {"id": incident_id}).all()
+    [row] = _read(connection, "incident", incident_id)
+    weapons = _read(connection, "weapons", incident_id)
+    statements = _read(connection, "statements", incident_id)
     voices = Voices()
-    ids = sorted({s.source_id for s in statements})
-    for source in connection.execute(_SOURCES, {"ids": ids}):
-        voices.add(voice_of(source, source.id), shingles_of)
+    ids = sorted({source_id for source_id, _, _ in statements})
+    for source_id, publisher, published, title, key, text in _read(connection, "sources", *ids):
+        if isinstance(published, str):  # SQLite's text
+            published = date.fromisoformat(published)
+        writer.text_of[source_id] = (
+            text  # its shingles are computed only if a comparison needs them
+        )
+        voices.add(
+            voice_of(_StoredSource(publisher, published, title, key), source_id), writer.shingles_of
+        )
+    writer.text_of.clear()
     return Detail(
-        fill=[row[name] for name in _FILLABLE],
-        weapons=tuple((w.category, w.model) for w in weapons),
-        hedged=all(s.grade == "alleged" for s in statements if s.field == "evidence"),
-        grade=row["grade"],
+        fill=list(row[: len(_FILLABLE)]),
+        weapons=tuple((category, model) for category, model in weapons),
+        hedged=all(grade == "alleged" for _, field, grade in statements if field == "evidence"),
+        grade=row[-1],
         voices=voices,
     )
 
