@@ -286,7 +286,7 @@ class Writer:
     bytes each); details and shingles are kept for the last `keep` incidents and sources and read
     back from the database when a join needs an older one."""
 
-    def __init__(self, keep: int = 5_000) -> None:
+    def __init__(self, keep: int = 10_000) -> None:
         self.index = EventIndex()
         self.keep = keep
         self._details: OrderedDict[str, Candidate] = OrderedDict()
