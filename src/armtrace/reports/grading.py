@@ -79,6 +79,11 @@ class Voice:
     published: date | None
     label: str
 
+    def __reduce__(self) -> tuple:
+        # a worker sends one with each report: its constructor's arguments unpickle faster than a
+        # frozen dataclass's state
+        return Voice, (self.source_id, self.publisher, self.published, self.label)
+
 
 def voice_of(source: Source | object, source_id: str) -> Voice:
     """The voice of a stored Source or of a Report (same attributes)."""
