@@ -1066,3 +1066,16 @@ def test_fighters_carrying_weapons_at_a_checkpoint_are_seen_armed() -> None:
 def test_fighters_carrying_weapons_across_a_border_traffic_them() -> None:
     text = "Fighters carrying 40 rifles crossed the border from Libya into Niger last week."
     assert _one(text).type == "trafficking"
+
+
+def test_heading_for_a_countrys_frontier_is_heading_for_that_country() -> None:
+    text = (
+        "Libyan border guards intercepted three pick-up trucks loaded with rifles south of "
+        "Ghadames on Monday, as the vehicles headed for the Tunisian frontier."
+    )
+    assert _one(text).destination == "TN"
+
+
+def test_a_bound_near_a_countrys_border_is_no_destination() -> None:
+    text = "Soldiers seized 40 rifles near the Libyan border south of Djanet on Monday."
+    assert _one(text).destination != "LY"

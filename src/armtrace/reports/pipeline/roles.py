@@ -101,9 +101,10 @@ class PlaceRoles:
             if any(i in weapon_at for i in after):
                 # "Libyan weapons" came from Libya; "Belgian FN FAL rifles" were made in Belgium
                 return None if any(i in model_at for i in after) else "origin"
-            if any(lower[i] in {"border", "frontier"} for i in after):
-                return "border"
             kind, at = nearest_cue(cue_at, place.start, max(0, place.start - DEMONYM_REACH))
+            if any(lower[i] in {"border", "frontier"} for i in after):
+                # "headed for the Tunisian frontier": going there; "near the Libyan border": a bound
+                return "destination" if kind == "destination" and at in self.phrases else "border"
             near = at is not None and (place.start - at <= 3 or "of" in lower[at : place.start])
             if kind == "destination" and near:
                 return "destination"  # "supplied arms to the Libyan revolutionary forces"
@@ -184,7 +185,7 @@ def _meant_for_fighters(found: Analysis, place: PlaceMention) -> bool:
     for i in range(ins[-1] - 1, start - 1, -1):
         if lower[i] in _BREAKS:
             return False
-        if lower[i] == "for":
+        if lower[i] in ("for", "to"):  # "taking their cargo to armed groups operating in Mali"
             return any(i < f < ins[-1] for f in fighters)
     return False
 
