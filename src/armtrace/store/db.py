@@ -38,7 +38,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA synchronous=NORMAL")
     # Ingest inserts rows keyed by content hashes, at random places in the indexes: with
     # SQLite's default 2 MiB page cache, most inserts into a database of 100,000 reports read
-    # their pages back from the OS. 64 MiB is a ceiling, used only as the database grows.
+    # their pages back from the OS. 16 MiB is a ceiling, used only as the database grows.
     cur.execute("PRAGMA cache_size=-16384")
     cur.close()
 

@@ -87,15 +87,17 @@ class Assembler:
         if not weapons:
             return []
         if draft.type == "trafficking" and not draft.illicit and (
-            _for_state_forces(found, draft) or _with_heavy(weapons) or _organised(found, draft)
+            _for_state_forces(found, draft)
+            or _with_heavy(weapons)
+            or _draft_says(found, draft, "organised_supply")
         ):
             # weapons moved for an army, or armour and aircraft arriving, nothing illicit said:
             # a supply between states
             draft.type = "transfer"
         if (
             draft.type == "transfer"
-            and (draft.illicit or _dealers_told(found, draft))
-            and not self._suppliers_named(draft)
+            and (draft.illicit or _draft_says(found, draft, "dealers"))
+            and not _named_suppliers(draft)
         ):
             draft.type = "trafficking"  # traders smuggling for profit, no state behind them
         if draft.type == "seizure" and (
@@ -248,15 +250,7 @@ class Assembler:
     @staticmethod
     def _suppliers(incident: ExtractedIncident, draft: Draft) -> list[PlaceMention]:
         """A transfer's supplier: the country before the verb, or its agent ("sent by Qatar")."""
-        if incident.type != "transfer":
-            return []
-        agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
-        return agents[:1] or draft.suppliers[:1]
-
-    @staticmethod
-    def _suppliers_named(draft: Draft) -> bool:
-        agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
-        return bool(agents or draft.suppliers)
+        return _named_suppliers(draft) if incident.type == "transfer" else []
 
     @staticmethod
     def _seizer_country(incident: ExtractedIncident, draft: Draft) -> str | None:
@@ -507,16 +501,19 @@ def _fill_locations(
 _CAPTURE = {"seized", "seize", "seizes", "seizing", "captured", "capture", "capturing", "took"}
 
 
-def _organised(found: Analysis, draft: Draft) -> bool:
-    """Shipments, consignments, airlifts: supply organised by a state or a network."""
-    book = load_cues()
-    return any(book.said("organised_supply", found.lower[s:e]) for s, e in draft.sentences)
+def _named_suppliers(draft: Draft) -> list[PlaceMention]:
+    """The supplier a draft names: the country agent ("sent by Qatar"), else the country before
+    the verb."""
+    agents = [p for p in draft.roles.get("agent", []) if p.place.kind == "country"]
+    return agents[:1] or draft.suppliers[:1]
 
 
-def _dealers_told(found: Analysis, draft: Draft) -> bool:
-    """Traders, dealers or couriers name the supply: private business, not a state's."""
+def _draft_says(found: Analysis, draft: Draft, word_set: str) -> bool:
+    """A sentence of the draft holds a word or phrase of the word set: "dealers" (traders or
+    couriers name the supply: private business), "organised_supply" (shipments, consignments,
+    airlifts: supply organised by a state or a network)."""
     book = load_cues()
-    return any(book.said("dealers", found.lower[s:e]) for s, e in draft.sentences)
+    return any(book.said(word_set, found.lower[s:e]) for s, e in draft.sentences)
 
 
 def _army_store_taken(found: Analysis, draft: Draft) -> bool:

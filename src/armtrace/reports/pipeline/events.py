@@ -207,12 +207,16 @@ class EventBuilder:
             # the journey of the cargo just told of, not another event
             self._merge(previous, draft, location_as="origin")
             return
-        if near and draft.type == "sighting" and previous.type in _NO_FLOW | {"seizure"}:
-            if _held_again(found, s, e):
-                # "The Panel inspected the cargo in Bosaso and recorded 45 rifles": what the
-                # seizure held, looked at later, not another event
-                self._merge(previous, draft, location_as=None)
-                return
+        if (
+            near
+            and draft.type == "sighting"
+            and previous.type in _NO_FLOW | {"seizure"}
+            and _held_again(found, s, e)
+        ):
+            # "The Panel inspected the cargo in Bosaso and recorded 45 rifles": what the seizure
+            # held, looked at later, not another event
+            self._merge(previous, draft, location_as=None)
+            return
         if near and not fresh and self._same_event(previous, draft):
             self._merge(previous, draft)
         else:
@@ -446,8 +450,8 @@ def _people_carrying(found: Analysis, cues: dict) -> bool:
     if any(cues.get(role) for role in ("origin", "destination", "via")):
         return False  # "fighters carrying rifles across the border from Libya": trafficking
     people = load_cues().words("fighters") | {"men", "gunmen", "soldiers", "militiamen", "boys"}
-    reach = CARRIER_REACH
-    return all(not people.isdisjoint(found.lower[max(0, c[0] - reach) : c[0]]) for c in moving)
+    lower = found.lower
+    return all(not people.isdisjoint(lower[max(0, c[0] - CARRIER_REACH) : c[0]]) for c in moving)
 
 
 _CARRY = {"carrying", "carried", "carry", "carries"}
@@ -461,7 +465,7 @@ def _store_fallen(found: Analysis, s: int, e: int) -> bool:
     at = [i for i in range(s, e) if lower[i] in stores]
     if not at:
         return False
-    out_of = any(lower[max(s, i - 3) : i][-3:][:2] == ["out", "of"] for i in at)
+    out_of = any(lower[max(s, i - 3) : i][:2] == ["out", "of"] for i in at)  # "out of the …"
     return out_of or book.said("store_taken", lower[s:e])
 
 

@@ -150,7 +150,6 @@ class PlaceRoles:
             kind = self._phrase_before(found, cue_at, place, max(stop, place.start - PHRASE_REACH))
         return kind or "unmarked"  # named with no cue: where it happened, if nothing says better
 
-
     def _phrase_before(
         self, found: Analysis, cue_at: dict[int, str], place: PlaceMention, stop: int
     ) -> str | None:
