@@ -363,7 +363,7 @@ class Matcher:
             named.append(
                 (written[:cut] + beside.serial[cut:], written[:cut] + beside.neighbour[cut:])
             )
-        return _beside_text(got, named, len(besides))
+        return _unregistered_caveat(got, named, len(besides))
 
     def _weight(self, serial_bits: float | None, marks: list[Evidence]) -> float:
         # Added in the order `_candidate` adds them: the same float whichever way.
@@ -478,7 +478,7 @@ def _unregistered_odds(thresholds: Thresholds, numbering: Numbering) -> float:
     return share * numbering.registered / numbering.unregistered
 
 
-def _beside_text(got: str, named: list[tuple[str, str]], n: int) -> str:
+def _unregistered_caveat(got: str, named: list[tuple[str, str]], n: int) -> str:
     """'serial: 2 other completions of KA19?033 are unregistered serials beside registered
     numbering (KA199033 beside KA199031, …)': `named` are the first few, `n` counts them all."""
     shown = ", ".join(f"{serial} beside {neighbour}" for serial, neighbour in named)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from armtrace.tracing.keyindex import WIDTH, _number, encode, symbols
-from armtrace.tracing.serials import WILDCARD_ANY, WILDCARD_ONE, SerialRange
+from armtrace.tracing.serials import WILDCARD_ANY, WILDCARD_ONE, SerialRange, fits_each
 
 MAX_HOLES = 3  # `?` spelled out in a number, at most (as for ranges' fillings)
 
@@ -102,7 +102,7 @@ class Numbering:
         found = []
         for prefix, width in self._by_length.get(len(reading), ()):
             head, number = reading[: len(prefix)], reading[len(prefix) :]
-            if _fits(head, prefix) and _digits(number):
+            if fits_each(head, prefix) and _digits(number):
                 found += self._near(prefix, width, _spelled(number))
         return found
 
@@ -125,7 +125,7 @@ class Numbering:
             if len(tail) > width:
                 # The reading runs back into the prefix ("*K001234" of "AK001234"): it must fit.
                 head = tail[:-width]
-                fits = np.array([_fits(head, p[-len(head) :]) for p in self._prefix_of])
+                fits = np.array([fits_each(head, p[-len(head) :]) for p in self._prefix_of])
                 keep = fits[owner]
                 starts, ends, at, owner = starts[keep], ends[keep], at[keep], owner[keep]
             step = 10 ** len(number)
@@ -198,12 +198,6 @@ def _margins(
     registered = int((run_hi - run_lo + 1).sum())
     unregistered = int((e[keep] - s[keep] + 1).sum())
     return registered, unregistered, (s[keep], e[keep], r[keep], g[keep])
-
-
-def _fits(part: str, prefix: str) -> bool:
-    return len(part) == len(prefix) and all(
-        c == p or c == WILDCARD_ONE for c, p in zip(part, prefix, strict=True)
-    )
 
 
 def _digits(number: str) -> bool:

@@ -87,16 +87,19 @@ def pattern_matches(pattern: str, serial: str) -> bool:
     # The two shapes readings take are compared directly: a partial reading is mostly unique, so a
     # regular expression would be compiled for a handful of comparisons.
     if WILDCARD_ANY not in pattern:
-        return len(pattern) == len(serial) and _fits_one(pattern, serial)
+        return fits_each(pattern, serial)
     if pattern[0] == WILDCARD_ANY and WILDCARD_ANY not in pattern[1:]:
         tail = pattern[1:]
-        return len(serial) >= len(tail) and _fits_one(tail, serial[len(serial) - len(tail) :])
+        return len(serial) >= len(tail) and fits_each(tail, serial[len(serial) - len(tail) :])
     return _pattern_regex(pattern).fullmatch(serial) is not None
 
 
-def _fits_one(pattern: str, serial: str) -> bool:
-    """Equal length strings: does each character read equal the serial's (`?` fits any)?"""
-    return all(p == c or p == WILDCARD_ONE for p, c in zip(pattern, serial, strict=True))
+def fits_each(pattern: str, serial: str) -> bool:
+    """Same length, and each character read equals the serial's (`?` fits any): a reading
+    without `*` against a serial, or a part of one against a prefix."""
+    return len(pattern) == len(serial) and all(
+        p == c or p == WILDCARD_ONE for p, c in zip(pattern, serial, strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
